@@ -1,0 +1,1 @@
+"""Benchmarks of Tra cứu: ``python -m bench`` (see docs/performance.md)."""

@@ -1,0 +1,1 @@
+"""Tra cứu indexer: reading, Vietnamese analysis and index writing."""

@@ -1,0 +1,24 @@
+"""Step 4 of analysis: fold a lowercased token to ASCII for diacritic-less queries.
+
+Folding is per token (never whole text) so that offsets stay valid, and cached
+because the vocabulary is small next to the token stream.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from unidecode import unidecode
+
+
+@lru_cache(maxsize=262144)
+def fold(token: str) -> str:
+    """``nghị`` → ``nghi``, ``đảng`` → ``dang``; ASCII tokens come back unchanged."""
+    if token.isascii():
+        return token
+    return unidecode(token).lower()
+
+
+def has_diacritics(text: str) -> bool:
+    """True when folding would change the text (its letters carry Vietnamese marks)."""
+    return not text.isascii() and unidecode(text) != text

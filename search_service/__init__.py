@@ -1,0 +1,33 @@
+"""Tra cứu search service: a Flask app over the index written by ``indexer``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+
+from search_service import api, errors, settings
+from search_service.searcher import SearchIndex
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(settings.from_environ())
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.extensions["tracuu.index"] = SearchIndex(app.config["INDEX"],
+                                                 app.config["SNIPPET_CHARS"])
+    errors.register(app)
+    app.register_blueprint(api.bp)
+
+    @app.get("/")
+    def home():
+        return jsonify({
+            "service": "Tra cứu",
+            "endpoints": ["/api/search?q=", "/api/documents/<id>",
+                          "/api/documents/<id>/similar", "/api/health"],
+        })
+
+    return app

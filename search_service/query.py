@@ -1,0 +1,87 @@
+"""Query understanding: what a user typed, as terms of the index (no engine here).
+
+The user's text goes through the same analysis chain as documents
+(``indexer.analysis``), so every spelling of a word (NFD, either tone style,
+``Ð``) gives the same terms and therefore the same ranking and scores.
+Document numbers and quoted phrases are taken out first. Nothing a user types
+is syntax: stray operators, field names or unbalanced quotes are just text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer import analysis
+from indexer.docnumber import DocNumber, find_in_query
+from indexer.fold import fold, has_diacritics
+
+_QUOTES = re.compile(r"[\"“”„«»]")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    syllables: tuple[str, ...]
+    folded: bool  # typed without diacritics: match it on folded terms
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    words: tuple[str, ...]
+    syllables: tuple[str, ...]
+    folded: tuple[str, ...]
+    bigrams: tuple[str, ...]
+    phrases: tuple[Phrase, ...]
+    numbers: tuple[DocNumber, ...]
+    accented: bool  # the user typed some diacritics
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.syllables or self.numbers)
+
+    def highlight_terms(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Exact syllables to mark, and folded forms to mark for syllables typed bare."""
+        bare = frozenset(s for s in self.syllables if not has_diacritics(s))
+        return frozenset(self.syllables), bare
+
+
+def _unique(items) -> tuple:
+    return tuple(dict.fromkeys(items))
+
+
+def _split_phrases(text: str) -> tuple[str, list[str]]:
+    parts = _QUOTES.split(text)
+    if len(parts) % 2 == 0:  # an unbalanced quote: the last one is not syntax
+        parts = [*parts[:-2], parts[-2] + " " + parts[-1]]
+    phrases = [p for p in parts[1::2] if p.strip()]
+    return " ".join(parts), phrases
+
+
+def parse_query(q: str) -> ParsedQuery:
+    text = analysis.prepare(q)
+    numbers = find_in_query(text)
+    for number in reversed(numbers):  # numbers are searched whole, not as pieces
+        text = text[: number.start] + " " + text[number.end:]
+    free, phrase_texts = _split_phrases(text)
+    syllables = [t.text for t in analysis.syllable_terms(free)]
+    phrases = []
+    for p in phrase_texts:
+        sylls = tuple(t.text for t in analysis.syllable_terms(p))
+        if len(sylls) > 1:
+            folded = not has_diacritics(p)
+            phrases.append(Phrase(tuple(fold(s) for s in sylls) if folded else sylls,
+                                  folded))
+    # Queries are segmented in lower case: pyvi's cuts depend on case, and
+    # "CẤP ỦY" must find exactly what "cấp ủy" finds.
+    words = [t.text for t in analysis.word_terms(free.lower())] if syllables else []
+    return ParsedQuery(
+        text=analysis.prepare(q).strip(),
+        words=_unique(w for w in words if "_" in w),
+        syllables=_unique(syllables),
+        folded=_unique(fold(s) for s in syllables),
+        bigrams=_unique(t.text for t in analysis.bigram_terms(free)),
+        phrases=tuple(phrases),
+        numbers=tuple(numbers),
+        accented=has_diacritics(free),
+    )

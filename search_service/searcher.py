@@ -1,0 +1,178 @@
+"""The only module that talks to Whoosh at query time.
+
+One searcher per thread (Whoosh searchers are not shared across threads),
+reopened when the live generation changes (``refresh()`` alone does not see a
+swapped directory) and refreshed when a writer commits into it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import whoosh.index
+from whoosh import query as Q
+from whoosh.scoring import BM25F
+
+from indexer.generations import live_generation
+from search_service.highlight import match_spans, snippet
+from search_service.query import ParsedQuery
+
+# Field weights. A query typed with diacritics scores on the word and syllable
+# fields *and* the folded ones, so an exact-accent match outranks a folded-only
+# one. A query typed without any diacritics is read as accents left out, and
+# searches the folded fields alone, where bigrams tell "nghị quyết" from "nghi".
+WEIGHTS = {
+    "title": 3.0, "title_syl": 2.0, "title_fold": 1.0, "title_bi": 2.0,
+    "body": 1.0, "body_syl": 1.0, "body_fold": 0.4, "body_bi": 0.8,
+    "docnum": 40.0, "numbers": 4.0,
+}
+HIT_FIELDS = ("id", "title", "url", "doc_number", "doc_type", "issuer", "date", "category")
+DOCUMENT_FIELDS = (*HIT_FIELDS, "summary", "author", "signer", "related", "text")
+SIMILAR_TERMS = 12
+SIMILAR_TEXT_CHARS = 4000
+
+
+@dataclass
+class SearchPage:
+    total: int
+    hits: list[dict]
+    took_ms: float
+
+
+def build_query(parsed: ParsedQuery) -> Q.Query | None:
+    """The Whoosh query for a parsed user query (OR of all terms, phrases required)."""
+    w = WEIGHTS
+    clauses: list[Q.Query] = []
+    if parsed.accented:
+        for word in parsed.words:
+            clauses += [Q.Term("title", word, boost=w["title"]),
+                        Q.Term("body", word, boost=w["body"])]
+        for syl in parsed.syllables:
+            clauses += [Q.Term("title_syl", syl, boost=w["title_syl"]),
+                        Q.Term("body_syl", syl, boost=w["body_syl"])]
+    for pair in parsed.bigrams:
+        clauses += [Q.Term("title_bi", pair, boost=w["title_bi"]),
+                    Q.Term("body_bi", pair, boost=w["body_bi"])]
+    for syl in parsed.folded:
+        clauses += [Q.Term("title_fold", syl, boost=w["title_fold"]),
+                    Q.Term("body_fold", syl, boost=w["body_fold"])]
+    for number in parsed.numbers:
+        for key in number.index_keys():
+            clauses += [Q.Term("docnum", key, boost=w["docnum"]),
+                        Q.Term("numbers", key, boost=w["numbers"])]
+    if not clauses:
+        return None
+    query: Q.Query = Q.Or(clauses)
+    if parsed.phrases:
+        required = []
+        for phrase in parsed.phrases:
+            suffix = "_fold" if phrase.folded else "_syl"
+            words = list(phrase.syllables)
+            required.append(Q.Or([Q.Phrase("title" + suffix, words),
+                                  Q.Phrase("body" + suffix, words)]))
+        query = Q.And([*required, query])
+    return query
+
+
+def _pick(fields: dict, names: tuple[str, ...]) -> dict:
+    out = {}
+    for name in names:
+        value = fields.get(name)
+        out[name] = value if value is not None else ([] if name == "related" else "")
+    return out
+
+
+class SearchIndex:
+    """A live index directory, as seen by one process."""
+
+    def __init__(self, root: str | Path, snippet_chars: int = 240):
+        self.root = Path(root)
+        self.snippet_chars = snippet_chars
+        self._local = threading.local()
+
+    def _searcher(self):
+        local = self._local
+        gen = live_generation(self.root)
+        if getattr(local, "generation", None) != gen:
+            self._close_local()
+            index = whoosh.index.open_dir(str(gen))
+            local.searcher = index.searcher(weighting=BM25F(B=0.75, K1=1.2))
+            local.index, local.generation = index, gen
+        elif not local.searcher.up_to_date():
+            old = local.searcher
+            local.searcher = old.refresh()
+            old.close()
+        return local.searcher
+
+    def _close_local(self) -> None:
+        local = self._local
+        if getattr(local, "searcher", None) is not None:
+            local.searcher.close()
+            local.index.close()
+        local.searcher = local.index = local.generation = None
+
+    def close(self) -> None:
+        self._close_local()
+
+    def doc_count(self) -> int:
+        return self._searcher().doc_count()
+
+    def generation(self) -> str:
+        self._searcher()
+        return self._local.generation.name
+
+    def search(self, parsed: ParsedQuery, page: int, per_page: int) -> SearchPage:
+        started = time.perf_counter()
+        query = build_query(parsed)
+        if query is None:
+            return SearchPage(0, [], (time.perf_counter() - started) * 1000)
+        searcher = self._searcher()
+        results = searcher.search(query, limit=page * per_page)
+        total = len(results)
+        exact, bare = parsed.highlight_terms()
+        keys = frozenset(k for n in parsed.numbers for k in n.index_keys())
+        hits = []
+        for hit in results[(page - 1) * per_page: page * per_page]:
+            fields = hit.fields()
+            out = _pick(fields, HIT_FIELDS)
+            out["snippet"] = self._snippet(fields, exact, bare, keys)
+            out["score"] = round(hit.score, 4)
+            hits.append(out)
+        return SearchPage(total, hits, (time.perf_counter() - started) * 1000)
+
+    def _snippet(self, fields: dict, exact, bare, keys) -> str:
+        text, summary = fields.get("text", ""), fields.get("summary", "")
+        for source in (text, summary):
+            spans = match_spans(source, exact, bare, keys)
+            if spans:
+                return snippet(source, spans, self.snippet_chars)
+        return snippet(summary or text, [], self.snippet_chars)
+
+    def document(self, doc_id: str) -> dict | None:
+        searcher = self._searcher()
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        return _pick(searcher.stored_fields(docnum), DOCUMENT_FIELDS)
+
+    def similar(self, doc_id: str, limit: int) -> list[dict] | None:
+        """Documents sharing the key words of ``doc_id``, never the document itself."""
+        searcher = self._searcher()
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        fields = searcher.stored_fields(docnum)
+        text = f"{fields.get('title', '')}\n{fields.get('text', '')[:SIMILAR_TEXT_CHARS]}"
+        results = searcher.more_like(docnum, "body", text=text, top=limit,
+                                     numterms=SIMILAR_TERMS)
+        hits = []
+        for hit in results:
+            out = _pick(hit.fields(), HIT_FIELDS)
+            out["snippet"] = snippet(hit.get("summary") or hit.get("text", ""), [],
+                                     self.snippet_chars)
+            out["score"] = round(hit.score, 4)
+            hits.append(out)
+        return hits

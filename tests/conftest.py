@@ -1,0 +1,64 @@
+"""Real resources for the tests: Vietnamese text from ../shared, real Whoosh indexes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer import writer
+from indexer.readers import read_sources
+from search_service import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+NEWS_2K = SHARED / "corpus" / "news" / "news-2k.jsonl.gz"
+LEGAL_DOCUMENTS = SHARED / "corpus" / "official" / "legal-documents.jsonl.gz"
+PORTAL_PAGE = SHARED / "corpus" / "portal" / "000_9621e5eb919ebfc1.txt"
+CORPUS = (NEWS_2K, LEGAL_DOCUMENTS, PORTAL_PAGE)
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory) -> Path:
+    """One index of news-2k, the official documents and the portal page (~2 minutes)."""
+    root = tmp_path_factory.mktemp("corpus") / "index"
+    summary = writer.build(read_sources(CORPUS), root)
+    assert summary.failures == [] and summary.added == 2425
+    return root
+
+
+@pytest.fixture(scope="session")
+def app(corpus_index):
+    return create_app({"INDEX": str(corpus_index), "TESTING": True})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def search(app):
+    """GET /api/search and return the JSON, asserting a 200."""
+    test_client = app.test_client()
+
+    def run(q: str, **params) -> dict:
+        response = test_client.get("/api/search", query_string={"q": q, **params})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory) -> Path:
+    """The project's own sample corpus, data/ (a few seconds)."""
+    root = tmp_path_factory.mktemp("sample") / "index"
+    summary = writer.build(read_sources([ROOT / "data"]), root)
+    assert summary.failures == []
+    return root
+
+
+@pytest.fixture(scope="session")
+def sample_client(sample_index):
+    return create_app({"INDEX": str(sample_index), "TESTING": True}).test_client()
