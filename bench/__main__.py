@@ -45,7 +45,7 @@ def _records(paths, limit=None):
 
 def _pct(values, p):
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def bench_analysis(texts):
