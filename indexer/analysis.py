@@ -30,6 +30,21 @@ _SYLLABLE = re.compile(r"[^\W_]+")
 _WORDLIKE = re.compile(r"[^\W_]")
 
 
+class PreAnalyzed(str):
+    """A field value whose terms were already computed, in a worker process.
+
+    The Whoosh analyzers pass these terms through instead of analysing again, so
+    a parallel build writes exactly what a serial one would.
+    """
+
+    terms: tuple[str, ...]
+
+    def __new__(cls, value: str, terms: tuple[str, ...]) -> PreAnalyzed:
+        obj = super().__new__(cls, value)
+        obj.terms = terms
+        return obj
+
+
 class Term(NamedTuple):
     text: str
     start: int

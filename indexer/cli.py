@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -11,46 +12,60 @@ import click
 
 from indexer import writer
 from indexer.generations import IndexNotFound
-from indexer.readers import read_sources
+from indexer.parallel import SchedulerUnavailable
 
 # Exit codes, documented in README.md.
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED, EXIT_SCHEDULER = 0, 1, 2, 3, 4
+LOG_EVERY_SECONDS = 10
 
 index_option = click.option("--index", "index_dir", required=True, metavar="DIR",
                             type=click.Path(file_okay=False), help="Index directory.")
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Print a machine-readable JSON summary.")
 quiet_option = click.option("--quiet", "-q", is_flag=True,
-                            help="No progress; only the summary and errors.")
+                            help="No progress; only the summary and errors (for cron).")
+workers_option = click.option(
+    "--workers", "-w", type=click.IntRange(1, 256), default=os.cpu_count() or 1,
+    show_default="number of cores", help="Analysis processes on this machine.")
+scheduler_option = click.option(
+    "--scheduler", metavar="tcp://HOST:8786", default=None,
+    help="Run the analysis on a Dask cluster instead (needs the dist extra).")
 
 
 class _Progress:
-    """A tqdm bar on a terminal; a log line every 10 s otherwise (cron, CI)."""
+    """A tqdm bar (rate, ETA) on a terminal; a log line every 10 s otherwise (cron, CI)."""
 
     def __init__(self, label: str, quiet: bool):
         self.label, self.quiet = label, quiet
-        self.count, self.bar = 0, None
+        self.count, self.total, self.bar = 0, 0, None
         self.started = self.last = time.monotonic()
-        if not quiet and sys.stderr.isatty():
+        self.tty = sys.stderr.isatty()
+
+    def start(self, total: int) -> None:
+        self.total = total
+        if not self.quiet and self.tty:
             from tqdm import tqdm
 
-            self.bar = tqdm(desc=label, unit=" docs", file=sys.stderr)
+            self.bar = tqdm(desc=self.label, total=total, unit=" docs", file=sys.stderr)
 
     def __call__(self, n: int) -> None:
         self.count += n
         if self.bar is not None:
             self.bar.update(n)
-        elif not self.quiet and time.monotonic() - self.last >= 10:
+        elif not self.quiet and time.monotonic() - self.last >= LOG_EVERY_SECONDS:
             self.last = time.monotonic()
-            rate = self.count / (self.last - self.started)
-            click.echo(f"{self.label}: {self.count} documents ({rate:.1f} docs/s)", err=True)
+            elapsed = self.last - self.started
+            rate = self.count / elapsed if elapsed else 0.0
+            eta = (self.total - self.count) / rate if rate else 0.0
+            click.echo(f"{self.label}: {self.count}/{self.total} documents, {rate:.1f} docs/s, "
+                       f"about {eta:.0f} s left", err=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
 
 
-def _run(action: Callable[[Callable[[int], None]], writer.RunSummary], label: str,
+def _run(action: Callable[[_Progress], writer.RunSummary], label: str,
          quiet: bool, as_json: bool) -> None:
     progress = _Progress(label, quiet)
     refused = None
@@ -60,8 +75,10 @@ def _run(action: Callable[[Callable[[int], None]], writer.RunSummary], label: st
         raise _fail(str(exc), EXIT_LOCKED) from exc
     except IndexNotFound as exc:
         raise _fail(str(exc), EXIT_USAGE) from exc
+    except SchedulerUnavailable as exc:
+        raise _fail(str(exc), EXIT_SCHEDULER) from exc
     except writer.NothingIndexed as exc:
-        refused, summary = exc, exc.summary or writer.RunSummary()
+        refused, summary = exc, exc.summary
     finally:
         progress.close()
     for failure in summary.failures:
@@ -83,27 +100,42 @@ def _fail(message: str, code: int) -> click.exceptions.Exit:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
-    """Build and maintain a Tra cứu search index."""
+    """Build and maintain a Tra cứu search index.
+
+    Exit codes: 0 ok, 1 some inputs failed, 2 usage error or no index,
+    3 the index is locked by another writer, 4 the Dask scheduler is unavailable.
+    """
 
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
 @index_option
+@workers_option
+@scheduler_option
 @json_option
 @quiet_option
-def build(sources: tuple[str, ...], index_dir: str, as_json: bool, quiet: bool) -> None:
+def build(sources: tuple[str, ...], index_dir: str, workers: int, scheduler: str | None,
+          as_json: bool, quiet: bool) -> None:
     """Index SOURCES (files or directories) into a new generation, then make it live."""
-    _run(lambda p: writer.build(read_sources(sources), index_dir, p), "build", quiet, as_json)
+    _run(lambda p: writer.build(sources, index_dir, p, workers=workers, scheduler=scheduler),
+         "build", quiet, as_json)
 
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
 @index_option
+@click.option("--prune", is_flag=True,
+              help="Delete indexed documents whose source under SOURCES is gone.")
+@workers_option
+@scheduler_option
 @json_option
 @quiet_option
-def update(sources: tuple[str, ...], index_dir: str, as_json: bool, quiet: bool) -> None:
-    """Add or replace the documents of SOURCES in the live index, by id."""
-    _run(lambda p: writer.update(read_sources(sources), index_dir, p), "update", quiet, as_json)
+def update(sources: tuple[str, ...], index_dir: str, prune: bool, workers: int,
+           scheduler: str | None, as_json: bool, quiet: bool) -> None:
+    """Add new and replace changed documents of SOURCES in the live index, by id."""
+    _run(lambda p: writer.update(sources, index_dir, p, workers=workers, scheduler=scheduler,
+                                 prune=prune),
+         "update", quiet, as_json)
 
 
 @cli.command()
@@ -113,6 +145,19 @@ def update(sources: tuple[str, ...], index_dir: str, as_json: bool, quiet: bool)
 def delete(ids: tuple[str, ...], index_dir: str, as_json: bool) -> None:
     """Delete documents by ID from the live index."""
     _run(lambda p: writer.delete(ids, index_dir), "delete", True, as_json)
+
+
+@cli.command()
+@index_option
+def rollback(index_dir: str) -> None:
+    """Make the previous generation live again (run twice to roll forward)."""
+    try:
+        old, new = writer.rollback(index_dir)
+    except writer.IndexLocked as exc:
+        raise _fail(str(exc), EXIT_LOCKED) from exc
+    except IndexNotFound as exc:
+        raise _fail(str(exc), EXIT_USAGE) from exc
+    click.echo(f"rollback: {new} is live (was {old})")
 
 
 @cli.command()

@@ -1,13 +1,18 @@
-"""Where index generations live and how one becomes live, atomically.
+"""Where index generations live, how one becomes live atomically, and rollback.
 
-``DIR/current`` is a relative symlink to ``DIR/generations/<name>``. A build
-writes ``generations/.building-<name>`` and, only once committed, renames it
-and replaces the symlink with ``os.replace`` (atomic on POSIX): a reader of DIR
+``DIR/current`` is a relative symlink to ``DIR/generations/<name>``, and
+``DIR/previous`` to the generation that was live before. A build writes
+``generations/.building-<name>`` and, only once committed, renames it and
+replaces the symlink with ``os.replace`` (atomic on POSIX): a reader of DIR
 sees the old generation or the new one, never a half-built index.
+
+Servers hold a shared ``flock`` on ``generations/<name>.inuse`` while they have
+a generation open; an old generation is deleted only when nobody holds it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import shutil
@@ -16,8 +21,12 @@ import time
 from pathlib import Path
 
 CURRENT = "current"
+PREVIOUS = "previous"
 GENERATIONS = "generations"
 BUILDING_PREFIX = ".building-"
+SPOOL_PREFIX = ".spool-"
+INUSE_SUFFIX = ".inuse"
+_OURS = (CURRENT, PREVIOUS, GENERATIONS)
 
 
 class IndexNotFound(Exception):
@@ -51,7 +60,7 @@ def check_root(root: str | Path) -> Path:
         raise IndexNotFound(f"{root} is not a directory")
     if root.is_dir():
         foreign = [p.name for p in root.iterdir()
-                   if p.name not in (CURRENT, GENERATIONS) and not p.name.startswith(".")]
+                   if p.name not in _OURS and not p.name.startswith(".")]
         if foreign:
             raise IndexNotFound(
                 f"{root} is not an index directory (it holds {', '.join(sorted(foreign)[:3])}); "
@@ -73,53 +82,103 @@ def new_generation(root: str | Path) -> Path:
 
 
 def publish(root: str | Path, building: Path) -> Path:
-    """Make a finished build the live generation; keep the previous one for rollback."""
+    """Make a finished build the live generation; the live one becomes ``previous``."""
     root = Path(root)
     final = building.with_name(building.name.removeprefix(BUILDING_PREFIX))
     os.rename(building, final)
-    previous = _current_name(root)
-    tmp = root / f".{CURRENT}-{os.getpid()}"
-    if tmp.is_symlink():
-        tmp.unlink()
-    os.symlink(os.path.join(GENERATIONS, final.name), tmp)
-    os.replace(tmp, root / CURRENT)
-    _fsync_dir(root)
-    remove_old(root, keep={final.name, previous} - {None})
+    old = _target(root, CURRENT)
+    if old is not None:
+        _point(root, PREVIOUS, old)
+    _point(root, CURRENT, final.name)
+    remove_unused(root)
     return final
 
 
-def remove_old(root: Path, keep: set) -> None:
-    """Delete generations other than ``keep``, and builds left by dead processes."""
+def rollback(root: str | Path) -> tuple[str, str]:
+    """Swap ``current`` and ``previous``; returns (from, to). Twice is a roll forward."""
+    root = Path(root)
+    live_generation(root)
+    current, previous = _target(root, CURRENT), _target(root, PREVIOUS)
+    if previous is None or not (root / GENERATIONS / previous).is_dir():
+        raise IndexNotFound(f"{root} has no previous generation to roll back to")
+    _point(root, CURRENT, previous)
+    _point(root, PREVIOUS, current)
+    return current, previous
+
+
+def remove_unused(root: Path) -> list[str]:
+    """Delete generations that are neither current nor previous and that no server holds."""
+    keep = {_target(root, CURRENT), _target(root, PREVIOUS)}
+    removed = []
     gens = root / GENERATIONS
-    for path in gens.iterdir():
-        if path.name in keep:
+    for path in sorted(gens.iterdir()):
+        name = path.name
+        if name in keep or name.endswith(INUSE_SUFFIX) or name.startswith(BUILDING_PREFIX):
             continue
-        if path.name.startswith(BUILDING_PREFIX) and _builder_alive(path.name):
-            continue
+        if _in_use(gens / (name + INUSE_SUFFIX)):
+            continue  # a server still reads it: try again after the next build
         shutil.rmtree(path, ignore_errors=True)
+        (gens / (name + INUSE_SUFFIX)).unlink(missing_ok=True)
+        removed.append(name)
+    return removed
 
 
-def _builder_alive(name: str) -> bool:
-    host_pid = name.removeprefix(BUILDING_PREFIX).split("-", 2)[-1]
-    host, _, pid = host_pid.rpartition("-")
-    if host != socket.gethostname() or not pid.isdigit():
-        return True  # another machine's build: not ours to judge
+def remove_debris(root: Path) -> list[str]:
+    """Builds and spools left by writers that died. Call only while holding the index lock."""
+    removed = []
+    for folder in (root, root / GENERATIONS):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name.startswith((BUILDING_PREFIX, SPOOL_PREFIX)):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+    return removed
+
+
+class GenerationHold:
+    """A server's shared claim on a generation, so no writer deletes it under it."""
+
+    def __init__(self, generation: Path):
+        self.fd: int | None = None
+        try:
+            self.fd = os.open(str(generation) + INUSE_SUFFIX, os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(self.fd, fcntl.LOCK_SH)
+        except OSError:  # a read-only copy: nobody deletes generations there anyway
+            self.release()
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing drops the flock
+            self.fd = None
+
+
+def _in_use(inuse: Path) -> bool:
     try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
+        fd = os.open(inuse, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
         return False
-    except PermissionError:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
         return True
-    return True
+    finally:
+        os.close(fd)
 
 
-def _current_name(root: Path) -> str | None:
-    link = root / CURRENT
-    return os.path.basename(os.readlink(link)) if link.is_symlink() else None
+def _target(root: Path, link: str) -> str | None:
+    path = root / link
+    return os.path.basename(os.readlink(path)) if path.is_symlink() else None
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def _point(root: Path, link: str, name: str) -> None:
+    tmp = root / f".{link}-{os.getpid()}"
+    if tmp.is_symlink():
+        tmp.unlink()
+    os.symlink(os.path.join(GENERATIONS, name), tmp)
+    os.replace(tmp, root / link)
+    fd = os.open(root, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

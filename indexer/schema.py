@@ -20,8 +20,7 @@ from indexer.analyzers import (
 from indexer.record import Record
 
 # Stored for display; ``text`` is shown, ``body`` (summary + text) is searched.
-STORED_FIELDS = ("url", "summary", "text", "author", "signer", "doc_number", "related",
-                 "source", "hash")
+STORED_FIELDS = ("url", "summary", "text", "author", "signer", "doc_number", "related")
 TEXT_FIELDS = ("title", "title_syl", "title_fold", "title_bi",
                "body", "body_syl", "body_fold", "body_bi")
 
@@ -30,7 +29,11 @@ def build_schema() -> Schema:
     words, sylls, fold = word_analyzer(), syllable_analyzer(), folded_analyzer()
     pairs = bigram_analyzer()
     return Schema(
-        id=ID(stored=True, unique=True),
+        # id, hash and source are columns too: an update reads them for every
+        # document without unpickling stored texts
+        id=ID(stored=True, unique=True, sortable=True),
+        hash=ID(stored=True, sortable=True),
+        source=ID(stored=True, sortable=True),
         title=TEXT(analyzer=words, stored=True, phrase=False),
         title_syl=TEXT(analyzer=sylls, phrase=True),
         title_fold=TEXT(analyzer=fold, phrase=True),

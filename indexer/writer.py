@@ -1,36 +1,64 @@
-"""Writing the index: full builds, updates and deletions (the only writer of Whoosh files)."""
+"""Writing the index: full builds, incremental updates, deletions, rollback, stats.
+
+The only module that writes Whoosh files. Every writer holds the index lock
+(``indexer.lock``) for its whole run; analysis runs through
+``indexer.parallel`` (in-process, local processes or Dask) and the single
+Whoosh writer adds the analysed documents in source order.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import secrets
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
+from typing import Protocol
 
 import whoosh.index
 from whoosh.writing import LockError
 
-from indexer.generations import live_generation, new_generation, publish
+from indexer import generations
+from indexer.batches import plan
+from indexer.lock import IndexLock, IndexLocked
+from indexer.parallel import run_batches
+from indexer.pipeline import Analyzed, Unchanged, document_fields, process_records
 from indexer.record import ReadError, Record
-from indexer.schema import build_schema, record_fields
+from indexer.schema import build_schema
 
-# Whoosh's in-memory pool per writer before it spills a segment; bounds peak RSS.
-WRITER_LIMIT_MB = 256
+__all__ = ["IndexLocked", "NothingIndexed", "RunSummary", "build", "delete", "rollback",
+           "stats", "update"]
 
-Progress = Callable[[int], None]
+_FAILED_AT = re.compile(r"(:\d+|\[\d+\])$")
 
-
-class IndexLocked(Exception):
-    """Another writer holds the index."""
+# Whoosh's in-memory posting pool before it spills a segment to disk: bounds peak RSS.
+WRITER_LIMIT_MB = 128
 
 
 class NothingIndexed(Exception):
     """A build read no document: publishing it would empty the live index."""
 
-    def __init__(self, message: str, summary: RunSummary | None = None):
+    def __init__(self, message: str, summary: RunSummary):
         super().__init__(message)
         self.summary = summary
+
+
+class Progress(Protocol):
+    def start(self, total: int) -> None: ...
+    def __call__(self, n: int) -> None: ...
+
+
+class _NoProgress:
+    def start(self, total: int) -> None:
+        pass
+
+    def __call__(self, n: int) -> None:
+        pass
 
 
 @dataclass
@@ -39,6 +67,7 @@ class RunSummary:
 
     added: int = 0
     updated: int = 0
+    unchanged: int = 0
     deleted: int = 0
     missing: int = 0
     failures: list[ReadError] = field(default_factory=list)
@@ -51,8 +80,9 @@ class RunSummary:
     def line(self) -> str:
         rate = self.documents / self.seconds if self.seconds > 0 else 0.0
         parts = [f"{self.documents} documents"]
-        if self.updated:
-            parts.append(f"{self.added} added, {self.updated} replaced")
+        if self.updated or self.unchanged:
+            parts.append(f"{self.added} added, {self.updated} replaced, "
+                         f"{self.unchanged} unchanged")
         if self.deleted or self.missing:
             parts.append(f"{self.deleted} deleted, {self.missing} not found")
         parts.append(f"{len(self.failures)} failures")
@@ -61,128 +91,225 @@ class RunSummary:
 
     def to_dict(self) -> dict:
         return {
-            "added": self.added, "updated": self.updated, "deleted": self.deleted,
-            "missing": self.missing, "failed": len(self.failures),
+            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+            "deleted": self.deleted, "missing": self.missing, "failed": len(self.failures),
             "failures": [{"source": f.source, "reason": f.reason} for f in self.failures],
             "seconds": round(self.seconds, 3),
         }
 
 
-def _feed(items: Iterable[Record | ReadError], summary: RunSummary, progress: Progress | None,
-          add: Callable[[Record], None]) -> None:
-    # Whoosh cannot delete a document buffered in the same writer, so a second
-    # record with an id already seen in this run is reported, not indexed.
-    seen: set[str] = set()
-    for item in items:
-        if isinstance(item, ReadError):
-            summary.failures.append(item)
-            continue
-        if item.id in seen:
-            reason = f"duplicate id {item.id!r} in this run (the first was kept)"
-            summary.failures.append(ReadError(item.source, reason))
-            continue
-        seen.add(item.id)
-        add(item)
-        if progress:
-            progress(1)
+class _Run:
+    """The shared part of build and update: plan, analyse, feed one Whoosh writer."""
+
+    def __init__(self, root: Path, sources: Iterable[str | Path], progress: Progress | None,
+                 workers: int, scheduler: str | None, known: dict[str, str] | None,
+                 records: Iterable[Record]):
+        sources = list(sources)
+        self.given = [os.path.abspath(str(s)) for s in sources]
+        self.root, self.summary = root, RunSummary()
+        self.progress = progress or _NoProgress()
+        self.spool = root / f"{generations.SPOOL_PREFIX}{os.getpid()}"
+        self.plan = plan(sources, self.spool)
+        self.summary.failures.extend(self.plan.errors)
+        self.known_path = None
+        if known:
+            self.spool.mkdir(parents=True, exist_ok=True)
+            # a name of its own per run: workers cache the map by path
+            self.known_path = str(self.spool / f"known-{secrets.token_hex(8)}.json")
+            with open(self.known_path, "w", encoding="utf-8") as f:
+                json.dump(known, f)
+        self.workers, self.scheduler = workers, scheduler
+        self.records = records
+        self.seen: set[str] = set()
+
+    def items(self):
+        self.progress.start(self.plan.documents)
+        batches = run_batches(self.plan.batches, self.known_path, self.workers, self.scheduler)
+        # records given in memory (the write API) are analysed here, after the files
+        in_memory = (process_records(self.records, self.known_path),)
+        for items in chain(batches, in_memory):
+            for item in items:
+                if isinstance(item, ReadError):
+                    self.summary.failures.append(item)
+                    continue
+                doc_id = item.id if isinstance(item, Unchanged) else item.record.id
+                if doc_id in self.seen:
+                    # Whoosh cannot delete a document buffered in the same writer.
+                    source = item.source if isinstance(item, Unchanged) else item.record.source
+                    self.summary.failures.append(ReadError(
+                        source, f"duplicate id {doc_id!r} in this run (the first was kept)"))
+                    continue
+                self.seen.add(doc_id)
+                yield item
+            self.progress(len(items))
+
+    def failed_files(self) -> set[str]:
+        # a failure's source is a file, "file:line" or "file[index]"
+        return {_FAILED_AT.sub("", f.source) for f in self.summary.failures}
+
+    def close(self) -> None:
+        shutil.rmtree(self.spool, ignore_errors=True)
 
 
-def build(items: Iterable[Record | ReadError], root: str | Path,
-          progress: Progress | None = None) -> RunSummary:
-    """Index everything into a new generation and make it live when committed."""
+def build(sources: Iterable[str | Path], root: str | Path, progress: Progress | None = None,
+          workers: int = 1, scheduler: str | None = None,
+          records: Iterable[Record] = ()) -> RunSummary:
+    """Index ``sources`` (files, directories) and ``records`` into a new generation, and
+    make it live when committed."""
     started = time.monotonic()
-    summary = RunSummary()
-    gen = new_generation(root)
-    try:
-        ix = whoosh.index.create_in(str(gen), build_schema())
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
-
-        def add(record: Record) -> None:
-            writer.add_document(**record_fields(record))
-            summary.added += 1
-
+    root = generations.check_root(root)
+    with IndexLock(root):
+        generations.remove_debris(root)
+        gen = generations.new_generation(root)
+        run = _Run(root, sources, progress, workers, scheduler, None, records)
         try:
-            _feed(items, summary, progress, add)
-        except BaseException:
-            writer.cancel()
-            raise
-        if summary.added == 0:
-            # A mistyped path in a cron job must not empty the live search.
-            writer.cancel()
+            ix = whoosh.index.create_in(str(gen), build_schema())
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            try:
+                for item in run.items():
+                    writer.add_document(**document_fields(item))
+                    run.summary.added += 1
+            except BaseException:
+                writer.cancel()
+                raise
+            if run.summary.added == 0:
+                # A mistyped path in a cron job must not empty the live search.
+                writer.cancel()
+                ix.close()
+                run.summary.seconds = time.monotonic() - started
+                raise NothingIndexed("nothing was indexed; the live index was left unchanged",
+                                     run.summary)
+            writer.commit()
             ix.close()
-            raise NothingIndexed(
-                "nothing was indexed; the live index was left unchanged", summary)
-        writer.commit()
-        ix.close()
-        publish(root, gen)
-    except BaseException:
-        shutil.rmtree(gen, ignore_errors=True)
-        raise
-    summary.seconds = time.monotonic() - started
-    return summary
+            generations.publish(root, gen)
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        finally:
+            run.close()
+    run.summary.seconds = time.monotonic() - started
+    return run.summary
 
 
-def _writer(root: str | Path):
-    ix = whoosh.index.open_dir(str(live_generation(root)))
-    try:
-        return ix, ix.writer(limitmb=WRITER_LIMIT_MB)
-    except LockError as exc:
-        ix.close()
-        raise IndexLocked(f"index {root} is locked by another writer") from exc
+def indexed_hashes(searcher) -> dict[str, tuple[str, str]]:
+    """id → (content hash, source) of every live document, read from columns (no text)."""
+    reader = searcher.reader()
+    ids, hashes, sources = (reader.column_reader(name) for name in ("id", "hash", "source"))
+    return {ids[n]: (hashes[n], sources[n]) for n in reader.all_doc_ids()}
 
 
-def update(items: Iterable[Record | ReadError], root: str | Path,
-           progress: Progress | None = None) -> RunSummary:
-    """Add or replace documents by id in the live generation."""
+def update(sources: Iterable[str | Path], root: str | Path, progress: Progress | None = None,
+           workers: int = 1, scheduler: str | None = None, prune: bool = False,
+           records: Iterable[Record] = ()) -> RunSummary:
+    """Analyse only new or changed documents and replace them in the live generation.
+
+    With ``prune``, documents whose source file lies under ``sources`` but that
+    were not read this time are deleted (not those of files that failed to read).
+    """
     started = time.monotonic()
-    summary = RunSummary()
-    ix, writer = _writer(root)
-    try:
-        with ix.searcher() as searcher:
-
-            def add(record: Record) -> None:
-                known = searcher.document_number(id=record.id) is not None
-                writer.update_document(**record_fields(record))
-                if known:
-                    summary.updated += 1
+    root = Path(root)
+    generations.live_generation(root)
+    with IndexLock(root):
+        generations.remove_debris(root)
+        ix = whoosh.index.open_dir(str(generations.live_generation(root)))
+        try:
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        except LockError as exc:
+            ix.close()
+            raise IndexLocked(f"index {root} is locked by another Whoosh writer") from exc
+        run = None
+        try:
+            with ix.searcher() as searcher:
+                indexed = indexed_hashes(searcher)
+            run = _Run(root, sources, progress, workers, scheduler,
+                       {k: h for k, (h, _) in indexed.items()}, records)
+            changed = False
+            for item in run.items():
+                if isinstance(item, Unchanged):
+                    run.summary.unchanged += 1
+                    continue
+                assert isinstance(item, Analyzed)
+                writer.update_document(**document_fields(item))
+                changed = True
+                if item.record.id in indexed:
+                    run.summary.updated += 1
                 else:
-                    summary.added += 1
+                    run.summary.added += 1
+            if prune:
+                changed |= _prune(writer, indexed, run)
+            if changed:
+                writer.commit()
+            else:
+                _cancel(writer)  # nothing to write: no new segment, no new files
+        except BaseException:
+            _cancel(writer)
+            raise
+        finally:
+            ix.close()
+            if run is not None:
+                run.close()
+    run.summary.seconds = time.monotonic() - started
+    return run.summary
 
-            _feed(items, summary, progress, add)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    finally:
-        ix.close()
-    summary.seconds = time.monotonic() - started
-    return summary
+
+def _cancel(writer) -> None:
+    """Cancel a Whoosh writer and remove the files its new segment had already created."""
+    segment = writer.newsegment.segment_id()
+    storage = writer.storage
+    writer.cancel()
+    for name in storage.list():
+        if name.startswith(segment):
+            storage.delete_file(name)
+
+
+def _prune(writer, indexed: dict[str, tuple[str, str]], run: _Run) -> bool:
+    failed = run.failed_files()
+    deleted = False
+    for doc_id, (_, source) in indexed.items():
+        if doc_id in run.seen or source in failed:
+            continue
+        if any(source == r or source.startswith(r.rstrip(os.sep) + os.sep) for r in run.given):
+            writer.delete_by_term("id", doc_id)
+            run.summary.deleted += 1
+            deleted = True
+    return deleted
 
 
 def delete(ids: Iterable[str], root: str | Path) -> RunSummary:
     """Delete documents by id from the live generation."""
     started = time.monotonic()
     summary = RunSummary()
-    ix, writer = _writer(root)
-    try:
-        for doc_id in dict.fromkeys(ids):
-            if writer.delete_by_term("id", doc_id):
-                summary.deleted += 1
-            else:
-                summary.missing += 1
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    finally:
-        ix.close()
+    root = Path(root)
+    generations.live_generation(root)
+    with IndexLock(root):
+        ix = whoosh.index.open_dir(str(generations.live_generation(root)))
+        try:
+            writer = ix.writer()
+            try:
+                for doc_id in dict.fromkeys(ids):
+                    if writer.delete_by_term("id", doc_id):
+                        summary.deleted += 1
+                    else:
+                        summary.missing += 1
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+        finally:
+            ix.close()
     summary.seconds = time.monotonic() - started
     return summary
 
 
+def rollback(root: str | Path) -> tuple[str, str]:
+    """Make the previous generation live again (and the live one previous)."""
+    with IndexLock(root):
+        return generations.rollback(root)
+
+
 def stats(root: str | Path) -> dict:
     """Facts about the live index: size, counts, generation."""
-    gen = live_generation(root)
+    gen = generations.live_generation(root)
     ix = whoosh.index.open_dir(str(gen))
     try:
         with ix.searcher() as searcher:

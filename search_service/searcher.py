@@ -16,7 +16,7 @@ import whoosh.index
 from whoosh import query as Q
 from whoosh.scoring import BM25F
 
-from indexer.generations import live_generation
+from indexer.generations import GenerationHold, live_generation
 from search_service.highlight import match_spans, snippet
 from search_service.query import ParsedQuery
 
@@ -98,13 +98,14 @@ class SearchIndex:
         gen = live_generation(self.root)
         if getattr(local, "generation", None) != gen:
             self._close_local()
+            local.hold = GenerationHold(gen)  # before opening: no writer may delete it now
             index = whoosh.index.open_dir(str(gen))
             local.searcher = index.searcher(weighting=BM25F(B=0.75, K1=1.2))
             local.index, local.generation = index, gen
         elif not local.searcher.up_to_date():
-            old = local.searcher
-            local.searcher = old.refresh()
-            old.close()
+            # refresh() reuses the old reader's segments and closes what it no longer
+            # needs: closing the old searcher ourselves would close shared readers
+            local.searcher = local.searcher.refresh()
         return local.searcher
 
     def _close_local(self) -> None:
@@ -112,7 +113,8 @@ class SearchIndex:
         if getattr(local, "searcher", None) is not None:
             local.searcher.close()
             local.index.close()
-        local.searcher = local.index = local.generation = None
+            local.hold.release()
+        local.searcher = local.index = local.generation = local.hold = None
 
     def close(self) -> None:
         self._close_local()

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from indexer import writer
-from indexer.readers import read_sources
 from search_service import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +21,7 @@ CORPUS = (NEWS_2K, LEGAL_DOCUMENTS, PORTAL_PAGE)
 def corpus_index(tmp_path_factory) -> Path:
     """One index of news-2k, the official documents and the portal page (~2 minutes)."""
     root = tmp_path_factory.mktemp("corpus") / "index"
-    summary = writer.build(read_sources(CORPUS), root)
+    summary = writer.build(CORPUS, root)
     assert summary.failures == [] and summary.added == 2425
     return root
 
@@ -54,7 +53,7 @@ def search(app):
 def sample_index(tmp_path_factory) -> Path:
     """The project's own sample corpus, data/ (a few seconds)."""
     root = tmp_path_factory.mktemp("sample") / "index"
-    summary = writer.build(read_sources([ROOT / "data"]), root)
+    summary = writer.build([ROOT / "data"], root)
     assert summary.failures == []
     return root
 

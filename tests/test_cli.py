@@ -145,7 +145,7 @@ def live_name(index: Path) -> str:
 
 
 def generation_dirs(index: Path) -> set[str]:
-    return {p.name for p in (index / "generations").iterdir()}
+    return {p.name for p in (index / "generations").iterdir() if not p.name.endswith(".inuse")}
 
 
 def stats(index: Path) -> dict:
@@ -216,7 +216,7 @@ def test_build_summary_and_layout(built) -> None:
     assert link.resolve().parent == (index / "generations").resolve()
     assert generation_dirs(index) == {live_name(index)}
     assert not [p for p in (index / "generations").iterdir() if p.name.startswith(".building-")]
-    assert sorted(p.name for p in index.iterdir()) == ["current", "generations"]
+    assert sorted(p.name for p in index.iterdir()) == [".lock", "current", "generations"]
 
 
 def test_stats_json(index: Path) -> None:
@@ -286,7 +286,7 @@ def test_update_replaces_and_adds(index_copy: Path, tmp_path: Path) -> None:
 def test_update_plain_summary_line(index_copy: Path, tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "moi.jsonl", UPDATES)
     line = last_line(ok("update", src, "--index", index_copy).stdout)
-    assert re.fullmatch(r"update: 2 documents, 1 added, 1 replaced, 0 failures, "
+    assert re.fullmatch(r"update: 2 documents, 1 added, 1 replaced, 0 unchanged, 0 failures, "
                         r"\d+\.\d s \(\d+\.\d docs/s\)", line), line
 
 
@@ -332,7 +332,7 @@ def test_builds_in_one_process_within_a_second_get_their_own_generations(tmp_pat
     index = tmp_path / "index"
     for n in range(4):
         record = Record(id=f"r{n}", title=f"Bản tin số {n}", text="Nội dung ngắn.")
-        assert writer.build([record], index).added == 1
+        assert writer.build([], index, records=[record]).added == 1
     assert len(generation_dirs(index)) == 2
     assert stats(index)["documents"] == 1
 
@@ -365,7 +365,8 @@ def test_build_with_bad_inputs_indexes_the_good_ones(tmp_path: Path) -> None:
 
     proc = run_cli("build", good, bad, missing, "--index", index)
     assert proc.returncode == 1, proc.stderr
-    errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
+    # files that cannot be found are reported first, then what went wrong while reading
+    errors = sorted(line for line in proc.stderr.splitlines() if line.startswith("error: "))
     assert len(errors) == 2, proc.stderr
     assert errors[0].startswith(f"error: {bad}:2: invalid JSON")
     assert errors[1] == f"error: {missing}: no such file or directory"

@@ -493,7 +493,7 @@ def make_tree(root: Path) -> None:
     write(root / "b" / "ghi-chu.md", "# Ghi chú\nNội dung.\n")
     write(root / "c.html", "<h1>Trang</h1><p>Nội dung trang.</p>")
     write(root / "README.md", "# Mô tả thư mục\n")
-    write(root / "notes.pdf", "không đọc")
+    write(root / "notes.odt", "không đọc")
     write(root / ".hidden.txt", "Ẩn\nẨn\n")
     write(root / ".cache" / "x.jsonl", json.dumps({"id": "hidden", "title": "Ẩn"}))
 
@@ -517,7 +517,7 @@ def test_bad_inputs_do_not_stop_the_run(tmp_path: Path) -> None:
     nul = tmp_path / "nul.md"
     nul.write_bytes(b"# T\x00\x01\x02\n")
     missing = tmp_path / "khong-co.jsonl"
-    unsupported = write(tmp_path / "bao-cao.pdf", "x")
+    unsupported = write(tmp_path / "bao-cao.doc", "x")
     empty = write(tmp_path / "empty.txt", "")
     items = list(read_sources([missing, binary, good, unsupported, nul, empty, good]))
     assert [type(i).__name__ for i in items] == [
@@ -525,7 +525,7 @@ def test_bad_inputs_do_not_stop_the_run(tmp_path: Path) -> None:
     assert [(i.source, i.reason) for i in items if isinstance(i, ReadError)] == [
         (str(missing), "no such file or directory"),
         (str(binary), "not valid UTF-8 text (byte 0x89 at offset 0)"),
-        (str(unsupported), "unsupported file type ('.pdf'); supported: "
+        (str(unsupported), "unsupported file type ('.doc'); supported: "
                            + ", ".join(sorted(SUPPORTED_SUFFIXES))),
         (str(nul), "binary file (contains NUL bytes), not UTF-8 text"),
         (str(empty), "empty file"),
@@ -551,7 +551,7 @@ def test_a_single_path_and_gz_suffix(tmp_path: Path) -> None:
 
 def test_supported_suffixes() -> None:
     assert set(SUPPORTED_SUFFIXES) == {".txt", ".jsonl", ".jsonl.gz", ".json", ".md",
-                                       ".markdown", ".html", ".htm"}
+                                       ".markdown", ".html", ".htm", ".docx", ".pdf"}
 
 
 def test_a_parser_crash_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

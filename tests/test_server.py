@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,13 +17,12 @@ from pathlib import Path
 import pytest
 
 from indexer import writer
-from indexer.readers import read_sources
+from tests.serving import get, running_server
 
 pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-STARTUP_SECONDS = 60
 
 # Used only when data/ is missing: enough for the "nghị quyết" search.
 FALLBACK_RECORDS = [
@@ -57,31 +54,7 @@ class Server:
     index: Path
     sources: list[Path]
     documents: int
-    proc: subprocess.Popen
     log_dir: Path
-
-
-@dataclass
-class Reply:
-    status: int
-    content_type: str
-    body: dict
-
-
-def get(base: str, path: str, **params) -> Reply:
-    url = base + path + ("?" + urllib.parse.urlencode(params) if params else "")
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            return Reply(r.status, r.headers.get_content_type(), json.loads(r.read()))
-    except urllib.error.HTTPError as exc:
-        with exc:
-            return Reply(exc.code, exc.headers.get_content_type(), json.loads(exc.read()))
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:
@@ -103,44 +76,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     else:
         sources = [write_jsonl(work / "src" / "van-ban.jsonl", FALLBACK_RECORDS)]
     index = work / "index"
-    summary = writer.build(read_sources(sources), index)
+    summary = writer.build(sources, index)
     assert summary.documents > 0
 
-    port = free_port()
-    out, err = work / "server.out", work / "server.err"
-    with out.open("wb") as stdout, err.open("wb") as stderr:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "search_service", "--index", str(index),
-             "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-            cwd=ROOT, stdout=stdout, stderr=stderr)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the server exited with {proc.returncode}:\n"
-                            + err.read_text(errors="replace"))
-            try:
-                if get(base, "/api/health").status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"no answer from {base}/api/health in {STARTUP_SECONDS} s:\n"
-                            + err.read_text(errors="replace"))
-            time.sleep(0.2)
-        yield Server(base, index, sources, summary.documents, proc, work)
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        # pytest shows this only for a failing test
-        print(f"--- server stderr (exit {proc.returncode}) ---")
-        print(err.read_text(errors="replace")[-20_000:])
+    with running_server(index, work) as (base, _):
+        yield Server(base, index, sources, summary.documents, work)
 
 
 def test_health(server: Server) -> None:
@@ -212,7 +152,6 @@ def test_rebuild_is_served_without_restart(server: Server) -> None:
     added = json.loads(proc.stdout)["added"]
     new = (server.index / "current").resolve().name
     assert new != old
-    assert server.proc.poll() is None
 
     started = time.monotonic()
     while not found():

@@ -11,8 +11,10 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from indexer.readers.docx import read_docx
 from indexer.readers.html import read_html
 from indexer.readers.markdown import read_markdown
+from indexer.readers.pdf import read_pdf
 from indexer.readers.portal import read_portal
 from indexer.readers.records import read_records
 from indexer.record import ReadError, Record
@@ -20,8 +22,10 @@ from indexer.record import ReadError, Record
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "iter_files",
+    "read_docx",
     "read_html",
     "read_markdown",
+    "read_pdf",
     "read_portal",
     "read_records",
     "read_sources",
@@ -35,6 +39,8 @@ _SINGLE: dict[str, Callable[[Path], Record]] = {
     ".markdown": read_markdown,
     ".html": read_html,
     ".htm": read_html,
+    ".docx": read_docx,
+    ".pdf": read_pdf,
 }
 _MANY: dict[str, Callable[[Path], Iterator[Record | ReadError]]] = {
     ".jsonl": read_records,

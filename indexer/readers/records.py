@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from indexer.readers.common import (
@@ -47,21 +47,43 @@ def _read_json_lines(path: Path, gz: bool) -> Iterator[Record | ReadError]:
     # and a gzip stream is never held in memory whole (news-all is 123 MB of text).
     opener = gzip.open if gz else open
     with opener(path, "rb") as stream:
-        for lineno, raw in enumerate(stream, start=1):
-            where = f"{path}:{lineno}"
-            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(decode_utf8(raw))
-            except json.JSONDecodeError as exc:
-                yield ReadError(where, f"invalid JSON: {exc.msg} (column {exc.colno})")
-                continue
-            except ValueError as exc:  # bad UTF-8 or NUL bytes in the line
-                yield ReadError(where, str(exc))
-                continue
-            yield _record_or_error(obj, path, where)
+        yield from parse_lines(stream, path, first_line=1)
+
+
+def read_records_range(path: str | Path, start: int, end: int, first_line: int,
+                       source: str | Path) -> Iterator[Record | ReadError]:
+    """Records of bytes ``start:end`` of a plain JSON Lines file (a batch of a larger file).
+
+    ``source`` is the file the lines came from (a ``.jsonl.gz`` may have been spooled to
+    a plain file first), and ``first_line`` its line number at ``start``.
+    """
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(start)
+            data = stream.read(end - start)
+    except OSError as exc:
+        yield ReadError(str(source), f"cannot read file: {exc.strerror or exc}")
+        return
+    yield from parse_lines(data.splitlines(keepends=True), Path(source), first_line)
+
+
+def parse_lines(lines: Iterable[bytes], source: Path, first_line: int
+                ) -> Iterator[Record | ReadError]:
+    for lineno, raw in enumerate(lines, start=first_line):
+        where = f"{source}:{lineno}"
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(decode_utf8(raw))
+        except json.JSONDecodeError as exc:
+            yield ReadError(where, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        except ValueError as exc:  # bad UTF-8 or NUL bytes in the line
+            yield ReadError(where, str(exc))
+            continue
+        yield _record_or_error(obj, source, where)
 
 
 def _read_json(path: Path) -> Iterator[Record | ReadError]:

@@ -1,0 +1,80 @@
+"""What a worker does with a batch: read it, skip what is unchanged, analyse the rest.
+
+Runs in worker processes (local or Dask) as well as in-process. Analysis runs
+the index's own Whoosh analyzers and ships back only the terms, so the writer
+adds exactly what a serial build would have added.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from indexer.analysis import PreAnalyzed
+from indexer.batches import Batch, read_batch
+from indexer.record import ReadError, Record
+from indexer.schema import TEXT_FIELDS, build_schema, record_fields
+
+
+@dataclass
+class Analyzed:
+    record: Record
+    terms: dict[str, tuple[str, ...]]
+
+
+@dataclass
+class Unchanged:
+    id: str
+    source: str
+
+
+Item = Analyzed | Unchanged | ReadError
+
+
+@lru_cache(maxsize=1)
+def _schema():
+    return build_schema()
+
+
+@lru_cache(maxsize=2)
+def load_known(path: str) -> dict[str, str]:
+    """The id → content hash map of the live index, written by the writer for this run."""
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def analyze(record: Record) -> Analyzed:
+    schema, fields = _schema(), record_fields(record)
+    terms = {name: tuple(t.text for t in schema[name].analyzer(fields[name]))
+             for name in TEXT_FIELDS if name in fields}
+    return Analyzed(record, terms)
+
+
+def process_batch(batch: Batch, known_path: str | None = None) -> list[Item]:
+    """Read and analyse one batch; records whose hash is in the index come back Unchanged."""
+    return process_records(read_batch(batch), known_path)
+
+
+def process_records(items: Iterable[Record | ReadError], known_path: str | None = None
+                    ) -> list[Item]:
+    known = load_known(known_path) if known_path else {}
+    out: list[Item] = []
+    for item in items:
+        if isinstance(item, ReadError):
+            out.append(item)
+        elif known.get(item.id) == item.content_hash():
+            out.append(Unchanged(item.id, item.source))
+        else:
+            out.append(analyze(item))
+    return out
+
+
+def document_fields(analyzed: Analyzed) -> dict:
+    """Keyword arguments of ``add_document`` with the shipped terms in place."""
+    fields = record_fields(analyzed.record)
+    for name, terms in analyzed.terms.items():
+        fields[name] = PreAnalyzed(fields[name], terms)
+    fields["_stored_title"] = analyzed.record.title  # store the plain string, not the terms
+    return fields
