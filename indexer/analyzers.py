@@ -10,10 +10,8 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
-from indexer import docnumber
 from indexer.analysis import PreAnalyzed, bigrams, prepare, syllables, words
 from indexer.fold import fold
-from indexer.normalize import normalize_text
 
 
 class VietnameseTokenizer(Tokenizer):
@@ -72,37 +70,6 @@ class FoldFilter(Filter):
             yield t
 
 
-class DocNumberTokenizer(Tokenizer):
-    """Emit the canonical and folded keys of every document number in the value.
-
-    ``loose=True`` reads a value that is itself a number as typed in metadata
-    (any case); otherwise numbers are found in running text.
-    """
-
-    def __init__(self, loose: bool = False):
-        self.loose = loose
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True,
-                 mode="", **kwargs) -> Iterator[Token]:
-        text = normalize_text(value)
-        found = docnumber.find_in_query(text) if self.loose else docnumber.find_in_text(text)
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
-        for number in found:
-            for key in number.index_keys():
-                t.text = key
-                t.boost = 1.0
-                t.stopped = False
-                if positions:
-                    t.pos = pos
-                if chars:
-                    t.startchar = start_char + number.start
-                    t.endchar = start_char + number.end
-                yield t
-            pos += 1
-
-
 def word_analyzer():
     return VietnameseTokenizer("words") | LowercaseFilter()
 
@@ -117,7 +84,3 @@ def folded_analyzer():
 
 def bigram_analyzer():
     return VietnameseTokenizer("bigrams") | LowercaseFilter() | FoldFilter()
-
-
-def docnumber_analyzer(loose: bool = False):
-    return DocNumberTokenizer(loose=loose)

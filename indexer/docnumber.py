@@ -97,3 +97,78 @@ def canonical_key(number: str) -> str:
     if len(found) == 1 and found[0].start == 0 and found[0].end == len(number.strip()):
         return found[0].folded_key
     return ""
+
+
+# --- Lenient finding --------------------------------------------------------------------
+# Real documents slip inside numbers, and ``find_in_text`` then stops short or misses them
+# (counts over the 424 texts of legal-documents.jsonl.gz):
+# - a line break after a dash: ``3783/QĐ-\nUBND``, ``21/2020/TT-\nBTTTT`` (79)
+# - a space on one side of a dash: ``267/2025/NĐ- CP`` (about 250), before a slash:
+#   ``4834 /TTr-SXD``, after one when capitals follow: ``123/2020/ NĐ-CP`` (about 20); a
+#   line break before a slash: ``409\n/TTr-SVHTTDL`` (1)
+# - a dotted sub-number: ``66.4/2025/NQ-CP`` (12); a dotted code: ``11554/VPCP-V.I``
+# - a type glued to its issuer: ``118/2025/NĐCP``, ``02/2024/TTBKHĐT`` (11)
+# and QCVN ``06:2022/BXD`` is a standard, not ``2022/BXD``. Markdown emphasis inside a
+# number (``63**/**2010``) is the caller's to remove.
+
+_TEXT_CODE = r"[A-ZĐ][A-ZĐa-z0-9]*"
+_QUERY_CODE = r"[^\W\d_][^\W_]*"
+_DECIMAL = r"\d{1,5}(?:\.\d{1,2})?"
+
+
+def _lenient_pattern(code: str, more: str, dash: str, slash: str) -> str:
+    part = rf"{code}(?:\.{more})*"
+    codes = f"{part}(?:{dash}{part})*"
+    legal = rf"(?P<lnum>{_DECIMAL}){slash}(?P<year>(?:19|20)\d\d){slash}(?P<lcode>{codes})"
+    admin = rf"(?P<anum>\d{{1,5}}){slash}(?P<acode>{codes})"
+    party = rf"(?P<pnum>\d{{1,5}}){dash}(?P<ptype>{code}){slash}(?P<pcode>{codes})"
+    return rf"(?<![\w/.-])(?<!\d:)(?:{legal}|{party}|{admin})(?![\w/])"
+
+
+_IN_TEXT_LENIENT = re.compile(_lenient_pattern(
+    _TEXT_CODE, r"[A-ZĐ0-9][A-ZĐa-z0-9]*",
+    r"(?:[-–][ \t]*\n[ \t]*|[-–] ?| [-–])",  # not `` - ``: a list or a range, as often
+    r"(?:[ \t]*\n?[ \t]*/(?:[ \t](?=[A-ZĐ0-9]{2}))?)"))  # ``4/ Cung cấp`` is an item
+_IN_QUERY_LENIENT = re.compile(
+    _lenient_pattern(_QUERY_CODE, r"[^\W_]+", _DASH, _SLASH), re.IGNORECASE)
+# A type glued to its issuer in a legal number (``NĐCP``), split back.
+_GLUED = re.compile(r"(N[ĐD])(CP)|(NQ)(CP|H[ĐD]ND)|(Q[ĐD])(TT[Gg]|UBND|B[A-ZĐ]{2,9})|"
+                    r"(TT)(B[A-ZĐ]{2,9})")
+
+
+def _number(raw: str) -> str:
+    whole, dot, sub = raw.partition(".")
+    return f"{int(whole)}{dot}{sub}"
+
+
+def _lenient_canonical(m: re.Match) -> str:
+    g = m.groupdict()
+    if g["lnum"]:
+        code = _code(g["lcode"])
+        glued = _GLUED.fullmatch(code)
+        if glued:
+            code = "-".join(p for p in glued.groups() if p)
+        return f"{_number(g['lnum'])}/{g['year']}/{code}"
+    return _canonical(m)
+
+
+def _find_lenient(pattern: re.Pattern, text: str) -> list[DocNumber]:
+    found = []
+    for m in pattern.finditer(text):
+        if not re.search(r"[^\W\d_]", m.group()):
+            continue
+        found.append(DocNumber(m.start(), m.end(), m.group(), _lenient_canonical(m)))
+    return found
+
+
+def find_in_text_lenient(text: str) -> list[DocNumber]:
+    """``find_in_text`` that reads through the slips above; canonical forms carry no space.
+
+    Every number ``find_in_text`` finds whole is found here with the same canonical form.
+    """
+    return _find_lenient(_IN_TEXT_LENIENT, text)
+
+
+def find_in_query_lenient(query: str) -> list[DocNumber]:
+    """``find_in_query`` plus dotted numbers and codes, glued types, and no QCVN years."""
+    return _find_lenient(_IN_QUERY_LENIENT, query)

@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
+from indexer.normalize import normalize_line
+
 
 @lru_cache(maxsize=262144)
 def fold(token: str) -> str:
@@ -22,3 +24,8 @@ def fold(token: str) -> str:
 def has_diacritics(text: str) -> bool:
     """True when folding would change the text (its letters carry Vietnamese marks)."""
     return not text.isascii() and unidecode(text) != text
+
+
+def fold_key(value: str) -> str:
+    """A metadata value as a filter key: ``Quyết định`` and ``quyet  dinh`` are one key."""
+    return unidecode(normalize_line(value).lower()).strip()

@@ -14,14 +14,16 @@ from functools import lru_cache
 
 from indexer.analysis import PreAnalyzed
 from indexer.batches import Batch, read_batch
+from indexer.enrich import enrich
 from indexer.record import ReadError, Record
 from indexer.schema import TEXT_FIELDS, build_schema, record_fields
 
 
 @dataclass
 class Analyzed:
-    record: Record
+    record: Record  # enriched with metadata from its text
     terms: dict[str, tuple[str, ...]]
+    hash: str  # of the record as read, before enrichment: what an update compares
 
 
 @dataclass
@@ -45,11 +47,14 @@ def load_known(path: str) -> dict[str, str]:
         return json.load(f)
 
 
-def analyze(record: Record) -> Analyzed:
-    schema, fields = _schema(), record_fields(record)
+def analyze(record: Record, content_hash: str = "") -> Analyzed:
+    """Extract metadata, then run the index's analyzers over the record's text fields."""
+    content_hash = content_hash or record.content_hash()
+    record = enrich(record)
+    schema, fields = _schema(), record_fields(record, content_hash)
     terms = {name: tuple(t.text for t in schema[name].analyzer(fields[name]))
              for name in TEXT_FIELDS if name in fields}
-    return Analyzed(record, terms)
+    return Analyzed(record, terms, content_hash)
 
 
 def process_batch(batch: Batch, known_path: str | None = None) -> list[Item]:
@@ -64,16 +69,16 @@ def process_records(items: Iterable[Record | ReadError], known_path: str | None 
     for item in items:
         if isinstance(item, ReadError):
             out.append(item)
-        elif known.get(item.id) == item.content_hash():
+        elif known.get(item.id) == (content_hash := item.content_hash()):
             out.append(Unchanged(item.id, item.source))
         else:
-            out.append(analyze(item))
+            out.append(analyze(item, content_hash))
     return out
 
 
 def document_fields(analyzed: Analyzed) -> dict:
     """Keyword arguments of ``add_document`` with the shipped terms in place."""
-    fields = record_fields(analyzed.record)
+    fields = record_fields(analyzed.record, analyzed.hash)
     for name, terms in analyzed.terms.items():
         fields[name] = PreAnalyzed(fields[name], terms)
     fields["_stored_title"] = analyzed.record.title  # store the plain string, not the terms

@@ -42,6 +42,7 @@ class Record:
     date: str = ""
     related: list[str] = field(default_factory=list)
     source: str = ""
+    cites: list[str] = field(default_factory=list)  # found in the text (indexer.enrich)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -8,19 +8,22 @@ have their own fields.
 
 from __future__ import annotations
 
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analyzers import (
     bigram_analyzer,
-    docnumber_analyzer,
     folded_analyzer,
     syllable_analyzer,
     word_analyzer,
 )
+from indexer.fold import fold_key
+from indexer.loosenumber import number_keys
 from indexer.record import Record
 
 # Stored for display; ``text`` is shown, ``body`` (summary + text) is searched.
 STORED_FIELDS = ("url", "summary", "text", "author", "signer", "doc_number", "related")
+# facet name in the API → indexed field
+FACETS = {"type": "doc_type", "issuer": "issuer", "category": "category"}
 TEXT_FIELDS = ("title", "title_syl", "title_fold", "title_bi",
                "body", "body_syl", "body_fold", "body_bi")
 
@@ -42,18 +45,24 @@ def build_schema() -> Schema:
         body_syl=TEXT(analyzer=sylls, phrase=True),
         body_fold=TEXT(analyzer=fold, phrase=True),
         body_bi=TEXT(analyzer=pairs, phrase=False),
-        # the document's own number, and every number its text mentions
-        docnum=TEXT(analyzer=docnumber_analyzer(loose=True), phrase=False),
-        numbers=TEXT(analyzer=docnumber_analyzer(loose=False), phrase=False),
+        # keys of the document's own number, and of every number it cites
+        # (indexer.loosenumber: "15/2020/nd-cp", "nd#15/2020", "15/2020", "nd#15")
+        docnum=KEYWORD(),
+        cites_keys=KEYWORD(),
+        cites=STORED(),
+        # facets count the display values; filters match their folded keys
         doc_type=ID(stored=True),
         issuer=ID(stored=True),
         category=ID(stored=True),
+        year=ID(),
+        **{f"{name}_key": ID() for name in FACETS},
         date=ID(stored=True, sortable=True),
+        has_date=ID(sortable=True),  # sorts documents without a date last either way
         **{name: STORED() for name in STORED_FIELDS},
     )
 
 
-def record_fields(record: Record) -> dict:
+def record_fields(record: Record, content_hash: str = "") -> dict:
     """The keyword arguments of ``writer.add_document`` for one record."""
     title = record.title
     body = f"{record.summary}\n\n{record.text}" if record.summary else record.text
@@ -67,12 +76,18 @@ def record_fields(record: Record) -> dict:
         "body_syl": body,
         "body_fold": body,
         "body_bi": body,
-        "docnum": record.doc_number,
-        "numbers": f"{title}\n{body}",
+        "docnum": " ".join(number_keys(record.doc_number, record.doc_type, record.date[:4])),
+        "cites_keys": " ".join(dict.fromkeys(k for n in record.cites for k in number_keys(n))),
+        "cites": list(record.cites),
         "doc_type": record.doc_type,
         "issuer": record.issuer,
         "category": record.category,
         "date": record.date,
+        "year": record.date[:4],
+        "has_date": "1" if record.date else "0",
+        "type_key": fold_key(record.doc_type),
+        "issuer_key": fold_key(record.issuer),
+        "category_key": fold_key(record.category),
         "url": record.url,
         "summary": record.summary,
         "text": record.text,
@@ -81,7 +96,7 @@ def record_fields(record: Record) -> dict:
         "doc_number": record.doc_number,
         "related": list(record.related),
         "source": record.source,
-        "hash": record.content_hash(),
+        "hash": content_hash or record.content_hash(),
     }
     # Whoosh rejects empty ID values in a unique field but accepts absent ones.
     return {k: v for k, v in fields.items() if v not in ("", None)}

@@ -13,8 +13,9 @@ from bisect import bisect_left
 from markupsafe import escape
 
 from indexer import analysis
-from indexer.docnumber import find_in_text
+from indexer.docnumber import find_in_text_lenient
 from indexer.fold import fold
+from indexer.loosenumber import number_keys as loose_keys
 
 _SPACE = re.compile(r"\s+")
 
@@ -33,7 +34,8 @@ def match_spans(text: str, exact: frozenset[str], bare: frozenset[str],
         elif bare and fold(term.text) in bare:
             spans.append((term.start, term.end, fold(term.text)))
     if number_keys:
-        numbers = [n for n in find_in_text(text) if set(n.index_keys()) & number_keys]
+        numbers = [n for n in find_in_text_lenient(text)
+                   if not number_keys.isdisjoint(loose_keys(n.canonical))]
         spans = [s for s in spans if not any(n.start <= s[0] < n.end for n in numbers)]
         spans.extend((n.start, n.end, n.folded_key) for n in numbers)
         spans.sort()

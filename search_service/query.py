@@ -3,7 +3,8 @@
 The user's text goes through the same analysis chain as documents
 (``indexer.analysis``), so every spelling of a word (NFD, either tone style,
 ``Ð``) gives the same terms and therefore the same ranking and scores.
-Document numbers and quoted phrases are taken out first. Nothing a user types
+Document numbers, however loosely typed (``nghị định 15/2020``, ``NĐ 15``,
+``5-nq/tu``: ``indexer.loosenumber``), and quoted phrases are taken out first. Nothing a user types
 is syntax: stray operators, field names or unbalanced quotes are just text.
 """
 
@@ -13,10 +14,26 @@ import re
 from dataclasses import dataclass
 
 from indexer import analysis
-from indexer.docnumber import DocNumber, find_in_query
 from indexer.fold import fold, has_diacritics
+from indexer.loosenumber import LooseNumber, parse_loose_numbers
 
 _QUOTES = re.compile(r"[\"“”„«»]")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on metadata; values as displayed in facets, matched by folded key."""
+
+    type: str = ""
+    issuer: str = ""
+    category: str = ""
+    year: str = ""
+    date_from: str = ""  # ISO, inclusive
+    date_to: str = ""
+
+    def __bool__(self) -> bool:
+        return any((self.type, self.issuer, self.category, self.year, self.date_from,
+                    self.date_to))
 
 
 @dataclass(frozen=True)
@@ -33,7 +50,7 @@ class ParsedQuery:
     folded: tuple[str, ...]
     bigrams: tuple[str, ...]
     phrases: tuple[Phrase, ...]
-    numbers: tuple[DocNumber, ...]
+    numbers: tuple[LooseNumber, ...]
     accented: bool  # the user typed some diacritics
 
     @property
@@ -60,7 +77,7 @@ def _split_phrases(text: str) -> tuple[str, list[str]]:
 
 def parse_query(q: str) -> ParsedQuery:
     text = analysis.prepare(q)
-    numbers = find_in_query(text)
+    numbers = parse_loose_numbers(text)
     for number in reversed(numbers):  # numbers are searched whole, not as pieces
         text = text[: number.start] + " " + text[number.end:]
     free, phrase_texts = _split_phrases(text)

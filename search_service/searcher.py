@@ -14,11 +14,15 @@ from pathlib import Path
 
 import whoosh.index
 from whoosh import query as Q
+from whoosh import sorting
 from whoosh.scoring import BM25F
 
+from indexer.fold import fold_key
 from indexer.generations import GenerationHold, live_generation
+from indexer.loosenumber import Strength, number_keys
+from indexer.schema import FACETS
 from search_service.highlight import match_spans, snippet
-from search_service.query import ParsedQuery
+from search_service.query import Filters, ParsedQuery
 
 # Field weights. A query typed with diacritics scores on the word and syllable
 # fields *and* the folded ones, so an exact-accent match outranks a folded-only
@@ -27,12 +31,17 @@ from search_service.query import ParsedQuery
 WEIGHTS = {
     "title": 3.0, "title_syl": 2.0, "title_fold": 1.0, "title_bi": 2.0,
     "body": 1.0, "body_syl": 1.0, "body_fold": 0.4, "body_bi": 0.8,
-    "docnum": 40.0, "numbers": 4.0,
+    "docnum": 10.0, "cites_keys": 1.0,
 }
 HIT_FIELDS = ("id", "title", "url", "doc_number", "doc_type", "issuer", "date", "category")
-DOCUMENT_FIELDS = (*HIT_FIELDS, "summary", "author", "signer", "related", "text")
+DOCUMENT_FIELDS = (*HIT_FIELDS, "summary", "author", "signer", "related", "cites", "text")
 SIMILAR_TERMS = 12
 SIMILAR_TEXT_CHARS = 4000
+
+
+FACET_FIELDS = {**FACETS, "year": "year"}
+NO_FILTERS = Filters()
+SORTS = ("relevance", "newest", "oldest")
 
 
 @dataclass
@@ -40,6 +49,43 @@ class SearchPage:
     total: int
     hits: list[dict]
     took_ms: float
+    facets: dict[str, dict[str, int]] | None = None
+
+
+def build_required(parsed: ParsedQuery) -> Q.Query | None:
+    """Every syllable (and number) of the query must match: for date-sorted listings,
+    where no score pushes weak OR matches down."""
+    musts: list[Q.Query] = []
+    for syl, folded in zip(parsed.syllables, parsed.folded, strict=True):
+        if parsed.accented:
+            musts.append(Q.Or([Q.Term("title_syl", syl), Q.Term("body_syl", syl)]))
+        else:
+            musts.append(Q.Or([Q.Term("title_fold", folded), Q.Term("body_fold", folded)]))
+    for number in parsed.numbers:
+        musts.append(Q.Or([Q.Term(field, key) for key in number.keys
+                           for field in ("docnum", "cites_keys")]))
+    return Q.And(musts) if musts else None
+
+
+def build_filter(filters: Filters) -> Q.Query | None:
+    """Metadata restrictions as a Whoosh filter (it narrows, it does not score)."""
+    clauses: list[Q.Query] = [
+        Q.Term(f"{name}_key", fold_key(value))
+        for name, value in (("type", filters.type), ("issuer", filters.issuer),
+                            ("category", filters.category)) if value]
+    if filters.year:
+        clauses.append(Q.Term("year", filters.year))
+    if filters.date_from or filters.date_to:
+        clauses.append(Q.TermRange("date", filters.date_from or None, filters.date_to or None))
+    return Q.And(clauses) if clauses else None
+
+
+def _sort(sort: str):
+    if sort == "relevance":
+        return None
+    # documents with a date first, then by date
+    return [sorting.FieldFacet("has_date", reverse=True),
+            sorting.FieldFacet("date", reverse=sort == "newest")]
 
 
 def build_query(parsed: ParsedQuery) -> Q.Query | None:
@@ -60,9 +106,12 @@ def build_query(parsed: ParsedQuery) -> Q.Query | None:
         clauses += [Q.Term("title_fold", syl, boost=w["title_fold"]),
                     Q.Term("body_fold", syl, boost=w["body_fold"])]
     for number in parsed.numbers:
-        for key in number.index_keys():
-            clauses += [Q.Term("docnum", key, boost=w["docnum"]),
-                        Q.Term("numbers", key, boost=w["numbers"])]
+        # the more of the number was typed, the more a match counts (FULL = 4 … TYPE_NUMBER = 1)
+        for key, strength in number.weighted_keys():
+            if strength == Strength.TYPE_NUMBER and number.strength >= Strength.TYPE_NUMBER_YEAR:
+                continue  # "nd#15" would find NĐ 15 of every year: not what was typed
+            clauses += [Q.Term("docnum", key, boost=w["docnum"] * strength),
+                        Q.Term("cites_keys", key, boost=w["cites_keys"] * strength)]
     if not clauses:
         return None
     query: Q.Query = Q.Or(clauses)
@@ -81,7 +130,7 @@ def _pick(fields: dict, names: tuple[str, ...]) -> dict:
     out = {}
     for name in names:
         value = fields.get(name)
-        out[name] = value if value is not None else ([] if name == "related" else "")
+        out[name] = value if value is not None else ([] if name in ("related", "cites") else "")
     return out
 
 
@@ -126,24 +175,44 @@ class SearchIndex:
         self._searcher()
         return self._local.generation.name
 
-    def search(self, parsed: ParsedQuery, page: int, per_page: int) -> SearchPage:
+    def search(self, parsed: ParsedQuery | None, page: int, per_page: int,
+               filters: Filters = NO_FILTERS, sort: str = "relevance",
+               facets: tuple[str, ...] = ()) -> SearchPage:
+        """One page of results; ``parsed`` None lists the documents the filters select."""
         started = time.perf_counter()
-        query = build_query(parsed)
+        if parsed is None:
+            query = Q.Every()
+        elif sort == "relevance":
+            query = build_query(parsed)
+        else:
+            query = build_required(parsed)
         if query is None:
-            return SearchPage(0, [], (time.perf_counter() - started) * 1000)
+            return SearchPage(0, [], (time.perf_counter() - started) * 1000,
+                              {name: {} for name in facets} if facets else None)
         searcher = self._searcher()
-        results = searcher.search(query, limit=page * per_page)
+        groupedby = {name: sorting.FieldFacet(FACET_FIELDS[name], maptype=sorting.Count)
+                     for name in facets}
+        results = searcher.search(query, limit=page * per_page, filter=build_filter(filters),
+                                  sortedby=_sort(sort), groupedby=groupedby or None)
         total = len(results)
-        exact, bare = parsed.highlight_terms()
-        keys = frozenset(k for n in parsed.numbers for k in n.index_keys())
+        exact, bare = parsed.highlight_terms() if parsed else (frozenset(), frozenset())
+        keys = frozenset(k for n in parsed.numbers for k in n.keys) if parsed else frozenset()
         hits = []
         for hit in results[(page - 1) * per_page: page * per_page]:
             fields = hit.fields()
             out = _pick(fields, HIT_FIELDS)
             out["snippet"] = self._snippet(fields, exact, bare, keys)
-            out["score"] = round(hit.score, 4)
+            # sorted by date, Whoosh puts the sort key where the score was: no score then
+            out["score"] = round(hit.score, 4) if sort == "relevance" and parsed else None
             hits.append(out)
-        return SearchPage(total, hits, (time.perf_counter() - started) * 1000)
+        counted = None
+        if facets:
+            counted = {}
+            for name in facets:
+                groups = results.groups(name)
+                counted[name] = dict(sorted(((k, v) for k, v in groups.items() if k),
+                                            key=lambda kv: (-kv[1], kv[0])))
+        return SearchPage(total, hits, (time.perf_counter() - started) * 1000, counted)
 
     def _snippet(self, fields: dict, exact, bare, keys) -> str:
         text, summary = fields.get("text", ""), fields.get("summary", "")
@@ -159,6 +228,35 @@ class SearchIndex:
         if docnum is None:
             return None
         return _pick(searcher.stored_fields(docnum), DOCUMENT_FIELDS)
+
+    def citations(self, doc_id: str, limit: int = 200) -> dict | None:
+        """What ``doc_id`` cites and what cites it, among the indexed documents."""
+        searcher = self._searcher()
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        fields = searcher.stored_fields(docnum)
+
+        def brief(n: int) -> dict:
+            f = searcher.stored_fields(n)
+            return {"id": f["id"], "title": f.get("title", ""), "number": f.get("doc_number", "")}
+
+        cites, not_indexed = [], []
+        for number in fields.get("cites", []):
+            keys = number_keys(number)
+            target = searcher.document_number(docnum=keys[0]) if keys else None
+            if target is None or target == docnum:
+                not_indexed.append(number)
+            else:
+                cites.append({**brief(target), "number": number})
+        cited_by = []
+        own = number_keys(fields.get("doc_number", ""))
+        if own:
+            results = searcher.search(Q.Term("cites_keys", own[0]), limit=limit,
+                                      mask={docnum}, sortedby=_sort("newest"))
+            cited_by = [brief(hit.docnum) for hit in results]
+        return {"id": doc_id, "number": fields.get("doc_number", ""), "cites": cites,
+                "not_indexed": not_indexed, "cited_by": cited_by}
 
     def similar(self, doc_id: str, limit: int) -> list[dict] | None:
         """Documents sharing the key words of ``doc_id``, never the document itself."""

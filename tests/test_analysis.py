@@ -11,7 +11,6 @@ import pytest
 from indexer import analysis
 from indexer.analyzers import (
     bigram_analyzer,
-    docnumber_analyzer,
     folded_analyzer,
     syllable_analyzer,
     word_analyzer,
@@ -89,13 +88,6 @@ def test_offsets_of_highlighted_words_in_a_sentence():
               for t in word_analyzer()(text, chars=True)]
     assert tokens == [("kỷ_niệm", "Kỷ niệm"), ("90", "90"), ("năm", "năm"),
                       ("văn_phòng", "Văn phòng"), ("cấp_ủy", "cấp uỷ")]
-
-
-def test_docnumber_analyzer_keys():
-    text = "Căn cứ Nghị định 121/2003/NĐ-CP và Nghị quyết 15-NQ/TU"
-    assert [t.text for t in docnumber_analyzer()(text)] == [
-        "121/2003/nđ-cp", "121/2003/nd-cp", "15-nq/tu"]
-    assert [t.text for t in docnumber_analyzer(loose=True)("2820/qd-ubnd")] == ["2820/qd-ubnd"]
 
 
 def test_schema_pickles_and_loads_without_pyvi():

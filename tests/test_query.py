@@ -37,7 +37,7 @@ def test_variants_parse_identically(variant):
 
 def test_numbers_and_phrases():
     parsed = parse_query('quyết định 2820/qd-ubnd "kế hoạch triển khai"')
-    assert [n.canonical for n in parsed.numbers] == ["2820/QD-UBND"]
+    assert [(n.text, n.keys[0]) for n in parsed.numbers] == [("2820/qd-ubnd", "2820/qd-ubnd")]
     assert "2820" not in parsed.syllables
     assert [p.syllables for p in parsed.phrases] == [("kế", "hoạch", "triển", "khai")]
     bare = parse_query('"ke hoach"')
