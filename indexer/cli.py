@@ -16,7 +16,8 @@ from indexer.parallel import SchedulerUnavailable
 
 # Exit codes, documented in README.md.
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED, EXIT_SCHEDULER = 0, 1, 2, 3, 4
-LOG_EVERY_SECONDS = 10
+# Seconds between progress lines when stderr is not a terminal (cron logs).
+LOG_EVERY_SECONDS = float(os.environ.get("TRACUU_LOG_INTERVAL", "10"))
 
 index_option = click.option("--index", "index_dir", required=True, metavar="DIR",
                             type=click.Path(file_okay=False), help="Index directory.")

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from indexer import analysis
+from indexer.abbreviations import Expansion, expand_query
 from indexer.fold import fold, has_diacritics
 from indexer.loosenumber import LooseNumber, parse_loose_numbers
 
@@ -52,6 +53,9 @@ class ParsedQuery:
     phrases: tuple[Phrase, ...]
     numbers: tuple[LooseNumber, ...]
     accented: bool  # the user typed some diacritics
+    ordered: tuple[str, ...] = ()  # the syllables in order, with repeats
+    # abbreviations in the query spelled out, and full forms abbreviated (UBND ⇄ Ủy ban nhân dân)
+    expansions: tuple[Expansion, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -60,7 +64,8 @@ class ParsedQuery:
     def highlight_terms(self) -> tuple[frozenset[str], frozenset[str]]:
         """Exact syllables to mark, and folded forms to mark for syllables typed bare."""
         bare = frozenset(s for s in self.syllables if not has_diacritics(s))
-        return frozenset(self.syllables), bare
+        spelled = frozenset(s for e in self.expansions if not e.folded for s in e.syllables)
+        return frozenset(self.syllables) | spelled, bare
 
 
 def _unique(items) -> tuple:
@@ -101,4 +106,6 @@ def parse_query(q: str) -> ParsedQuery:
         phrases=tuple(phrases),
         numbers=tuple(numbers),
         accented=has_diacritics(free),
+        ordered=tuple(syllables),
+        expansions=expand_query(syllables) if syllables else (),
     )

@@ -17,7 +17,8 @@ from whoosh import query as Q
 from whoosh import sorting
 from whoosh.scoring import BM25F
 
-from indexer.fold import fold_key
+from indexer.abbreviations import SAFE_WEIGHT
+from indexer.fold import fold, fold_key
 from indexer.generations import GenerationHold, live_generation
 from indexer.loosenumber import Strength, number_keys
 from indexer.schema import FACETS
@@ -32,6 +33,9 @@ WEIGHTS = {
     "title": 3.0, "title_syl": 2.0, "title_fold": 1.0, "title_bi": 2.0,
     "body": 1.0, "body_syl": 1.0, "body_fold": 0.4, "body_bi": 0.8,
     "docnum": 10.0, "cites_keys": 1.0,
+    # an abbreviation spelled out (or a full form abbreviated); an ambiguous one (TT:
+    # thị trấn, thông tư, trung tâm) so lightly that the literal form ranks first
+    "abbreviation": 2.0, "ambiguous": 0.05,
 }
 HIT_FIELDS = ("id", "title", "url", "doc_number", "doc_type", "issuer", "date", "category")
 DOCUMENT_FIELDS = (*HIT_FIELDS, "summary", "author", "signer", "related", "cites", "text")
@@ -52,15 +56,36 @@ class SearchPage:
     facets: dict[str, dict[str, int]] | None = None
 
 
+def _phrase(field: str, syllables: tuple[str, ...], boost: float = 1.0) -> Q.Query:
+    if len(syllables) == 1:
+        return Q.Term(field, syllables[0], boost=boost)
+    return Q.Phrase(field, list(syllables), boost=boost)
+
+
 def build_required(parsed: ParsedQuery) -> Q.Query | None:
     """Every syllable (and number) of the query must match: for date-sorted listings,
-    where no score pushes weak OR matches down."""
+    where no score pushes weak OR matches down. A safe abbreviation or its full form
+    may stand for the other."""
+    suffix = "_syl" if parsed.accented else "_fold"
+
+    def literal(syllables) -> list[Q.Query]:
+        terms = syllables if parsed.accented else [fold(s) for s in syllables]
+        return [Q.Or([Q.Term("title" + suffix, t), Q.Term("body" + suffix, t)]) for t in terms]
+
+    alternatives = {e.start: e for e in parsed.expansions
+                    if e.weight >= SAFE_WEIGHT and e.folded != parsed.accented}
     musts: list[Q.Query] = []
-    for syl, folded in zip(parsed.syllables, parsed.folded, strict=True):
-        if parsed.accented:
-            musts.append(Q.Or([Q.Term("title_syl", syl), Q.Term("body_syl", syl)]))
-        else:
-            musts.append(Q.Or([Q.Term("title_fold", folded), Q.Term("body_fold", folded)]))
+    i = 0
+    while i < len(parsed.ordered):
+        exp = alternatives.get(i)
+        if exp is None:
+            musts += literal(parsed.ordered[i:i + 1])
+            i += 1
+            continue
+        spelled = Q.Or([_phrase("title" + suffix, exp.syllables),
+                        _phrase("body" + suffix, exp.syllables)])
+        musts.append(Q.Or([Q.And(literal(parsed.ordered[exp.start:exp.end])), spelled]))
+        i = exp.end
     for number in parsed.numbers:
         musts.append(Q.Or([Q.Term(field, key) for key in number.keys
                            for field in ("docnum", "cites_keys")]))
@@ -105,6 +130,18 @@ def build_query(parsed: ParsedQuery) -> Q.Query | None:
     for syl in parsed.folded:
         clauses += [Q.Term("title_fold", syl, boost=w["title_fold"]),
                     Q.Term("body_fold", syl, boost=w["body_fold"])]
+    for exp in parsed.expansions:
+        # an accented query tries the spelled-out form on the exact fields and the folded
+        # form on the folded ones, as it does its own words; a bare query only the latter
+        if not exp.folded and not parsed.accented:
+            continue
+        suffix = "_fold" if exp.folded else "_syl"
+        for field in ("title", "body"):
+            name = field + suffix
+            weight = w["abbreviation"] if exp.weight >= SAFE_WEIGHT else w["ambiguous"]
+            # "ubnd" stands for four typed syllables: let it count as much as they do
+            weight *= exp.end - exp.start
+            clauses.append(_phrase(name, exp.syllables, w[name] * weight))
     for number in parsed.numbers:
         # the more of the number was typed, the more a match counts (FULL = 4 … TYPE_NUMBER = 1)
         for key, strength in number.weighted_keys():

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from indexer import writer
+from indexer.record import Record
+from search_service import create_app
+
 
 def search(client, q: str, **params) -> list[str]:
     response = client.get("/api/search", query_string={"q": q, **params})
@@ -68,3 +72,34 @@ def test_a_fully_typed_number_does_not_match_other_years(client):
 @pytest.mark.parametrize("typed", ["2820/QĐ-UBND", "quyết định 2820", "2820/qd-ubnd"])
 def test_loose_numbers_on_the_official_corpus(client, typed):
     assert search(client, typed)[0] == "tvpl-001c610b2efdcf0c"
+
+
+ABBREVIATION_RECORDS = [
+    Record(id="full", title="Họp bàn kế hoạch mùa mưa lũ",
+           text="Ủy ban nhân dân huyện Mường Tè họp với Hội đồng nhân dân huyện về đê điều."),
+    Record(id="short", title="Kiểm tra đê điều trước mùa lũ",
+           text="UBND huyện Mường Tè cùng HĐND huyện kiểm tra các tuyến đê."),
+    Record(id="other", title="Khai giảng năm học mới ở các điểm trường",
+           text="Học sinh các bản vui mừng đón năm học mới tại huyện Mường Tè."),
+]
+
+
+@pytest.fixture(scope="module")
+def abbreviation_client(tmp_path_factory):
+    index = tmp_path_factory.mktemp("abbr") / "index"
+    writer.build([], index, records=ABBREVIATION_RECORDS)
+    return create_app({"INDEX": str(index), "TESTING": True}).test_client()
+
+
+@pytest.mark.parametrize("params", [{}, {"sort": "newest"}])
+@pytest.mark.parametrize("q", ["UBND huyện", "ủy ban nhân dân huyện", "uy ban nhan dan huyen",
+                               "ubnd huyen", "HĐND huyện", "hdnd huyen", "hội đồng nhân dân"])
+def test_abbreviations_find_full_forms_and_back(abbreviation_client, q, params):
+    assert set(search(abbreviation_client, q, **params)[:2]) == {"full", "short"}
+
+
+def test_ambiguous_abbreviations_rank_the_literal_first(sample_client):
+    # "TT" alone may be thị trấn, thông tư or trung tâm: the literal form comes first
+    body = sample_client.get("/api/search", query_string={"q": "TT"}).get_json()
+    top = sample_client.get(f"/api/documents/{body['hits'][0]['id']}").get_json()
+    assert " tt " in f" {top['title']} {top['text']} ".lower().replace(".", " ")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import re
 import shutil
 import signal
 import socket
@@ -101,6 +103,39 @@ def test_update_cli_json_summary(sources, tmp_path):
     out = json.loads(cli("update", sources, "--index", index, "--json", "--prune").stdout)
     assert out == {"added": 0, "updated": 0, "unchanged": 34, "deleted": 0, "missing": 0,
                    "failed": 0, "failures": [], "seconds": out["seconds"]}
+
+
+def test_progress_lines_for_cron_logs(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "indexer", "build", str(LEGAL_DOCUMENTS), "--index",
+         str(tmp_path / "index"), "--workers", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "TRACUU_LOG_INTERVAL": "0.5"})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert lines and all(re.fullmatch(r"build: \d+/424 documents, \d+\.\d docs/s, "
+                                      r"about \d+ s left", line) for line in lines), lines
+    assert "\r" not in proc.stderr  # no progress bar when not on a terminal
+    quiet = cli("build", DATA, "--index", tmp_path / "index", "--quiet")
+    assert quiet.stderr == ""
+
+
+def test_killed_update_leaves_the_index_searchable(tmp_path):
+    index = tmp_path / "index"
+    cli("build", DATA, "--index", index, "--quiet")
+    update = subprocess.Popen([sys.executable, "-m", "indexer", "update", str(NEWS_2K),
+                               "--index", str(index), "--quiet", "--workers", "1"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(4)  # reading, analysing and adding documents by now
+    assert update.poll() is None, "the update finished before it could be interrupted"
+    update.send_signal(signal.SIGKILL)
+    update.wait(timeout=30)
+    assert SearchIndex(index).doc_count() == 34
+    hits = SearchIndex(index).search(parse_query("thủy lợi"), 1, 1).hits
+    assert hits[0]["id"] == "07-kiem-tra-an-toan-ho-dap"
+    out = json.loads(cli("update", DATA, "--index", index, "--json").stdout)
+    assert out["unchanged"] == 34 and out["failed"] == 0
+    assert not list(index.glob(".spool-*"))
 
 
 # --- locking ---------------------------------------------------------------------------
