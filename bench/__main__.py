@@ -1,6 +1,7 @@
 """``python -m bench``: analysis, build and query speed, each beside a baseline of the same run.
 
-Writes docs/performance.md. Baselines:
+Writes its section of docs/performance.md, then runs ``bench.index_bench`` (full
+builds of news-all and the official corpora) unless ``--skip-index``. Baselines:
 - analysis: ``pyvi.ViTokenizer.tokenize`` on the same texts;
 - build: pyvi segmentation alone over the same texts (docs/s);
 - queries: a plain Whoosh OR of syllable terms on one field (``body_syl``), on the same index.
@@ -12,8 +13,6 @@ import argparse
 import gzip
 import itertools
 import json
-import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -23,6 +22,9 @@ import time
 from pathlib import Path
 
 from unidecode import unidecode
+
+from bench import index_bench
+from bench.report import machine, table, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -134,7 +136,8 @@ def bench_queries(index, records):
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="2k+official")
-    parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument("--skip-index", action="store_true",
+                        help="skip the full news-all indexing benchmark (bench.index_bench)")
     args = parser.parse_args()
     paths = CORPORA[args.corpus]
     records = _records(paths)
@@ -180,26 +183,22 @@ def main() -> None:
     rows.append(("more like this p50 (100 documents)",
                  f"{statistics.median(queries['similar']):.1f} ms", "", ""))
 
-    table = ["| measure | Tra cứu | baseline (same run) | ratio |", "|---|---|---|---|"]
-    table += [f"| {a} | {b_} | {c} | {d} |" for a, b_, c, d in rows]
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     text = "\n".join([
-        "# Performance",
+        "## Analysis, build and queries",
         "",
-        f"Measured {time.strftime('%Y-%m-%d')} on {machine} with "
-        f"`python -m bench --corpus {args.corpus}` ({len(records)} documents: "
-        + ", ".join(f"`{p.name}`" for p in paths) + "). The machine is shared: compare ratios,"
-        " which are measured in the same run, rather than absolute numbers.",
+        f"`python -m bench --corpus {args.corpus}` on {machine()} ({len(records)} documents: "
+        + ", ".join(f"`{p.name}`" for p in paths) + ").",
         "",
-        *table,
+        table(rows, ("measure", "Tra cứu", "baseline (same run)", "ratio")),
         "",
         "Query set: 150 titles as typed, 150 titles without diacritics, 150 four-word title "
         "prefixes, up to 50 document numbers. The build runs `python -m indexer build` in a "
         "subprocess; its peak memory is the child's maximum RSS.",
-        "",
     ])
-    Path(args.out).write_text(text, encoding="utf-8")
+    write_section("search", text)
     print(text)
+    if not args.skip_index:
+        index_bench.run("news-all+official", ["serial", "workers", "dask"])
 
 
 if __name__ == "__main__":

@@ -139,8 +139,11 @@ def main() -> None:
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="news-all+official")
     parser.add_argument("--modes", default="serial,workers,dask")
     args = parser.parse_args()
-    paths = CORPORA[args.corpus]
-    modes = args.modes.split(",")
+    run(args.corpus, args.modes.split(","))
+
+
+def run(corpus: str, modes: list[str]) -> None:
+    paths = CORPORA[corpus]
     rows, results = [], {}
     baseline = pyvi_baseline(paths, 3000)
     print(f"baseline: pyvi segmentation {baseline:.1f} docs/s", flush=True)
@@ -190,7 +193,7 @@ def main() -> None:
     markdown = "\n".join([
         "## Indexing",
         "",
-        f"`python -m bench.index_bench --corpus {args.corpus}` on {machine()}: {files}. "
+        f"`python -m bench.index_bench --corpus {corpus}` on {machine()}: {files}. "
         f"Baseline: pyvi's `ViTokenizer.tokenize` alone over title and text, "
         f"{baseline:.1f} docs/s (first 3,000 documents, same run). Peak memory: the writer "
         "process / the writer with its local analysis workers.",

@@ -106,29 +106,27 @@ def search():
     return jsonify(body)
 
 
+def _known(value, doc_id: str):
+    """``value``, or a 404 when the index has no document ``doc_id``."""
+    if value is None:
+        raise NotFound(f"no document with id {doc_id!r}")
+    return value
+
+
 @bp.get("/documents/<path:doc_id>")
 def document(doc_id: str):
-    doc = index().document(doc_id)
-    if doc is None:
-        raise NotFound(f"no document with id {doc_id!r}")
-    return jsonify(doc)
+    return jsonify(_known(index().document(doc_id), doc_id))
 
 
 @bp.get("/documents/<path:doc_id>/similar")
 def similar(doc_id: str):
     limit = _int_arg("limit", 5, 1, current_app.config["SIMILAR_MAX"])
-    hits = index().similar(doc_id, limit)
-    if hits is None:
-        raise NotFound(f"no document with id {doc_id!r}")
-    return jsonify({"id": doc_id, "hits": hits})
+    return jsonify({"id": doc_id, "hits": _known(index().similar(doc_id, limit), doc_id)})
 
 
 @bp.get("/documents/<path:doc_id>/citations")
 def citations(doc_id: str):
-    found = index().citations(doc_id)
-    if found is None:
-        raise NotFound(f"no document with id {doc_id!r}")
-    return jsonify(found)
+    return jsonify(_known(index().citations(doc_id), doc_id))
 
 
 @bp.get("/health")
