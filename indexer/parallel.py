@@ -7,7 +7,13 @@ batches in flight so memory stays flat however large the run.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,12 +34,32 @@ def run_batches(batches: Iterable[Batch], known_path: str | None = None, workers
     elif workers > 1:
         # fork: workers start at once and share pyvi's model pages if it is loaded
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             yield from _ordered(batches, lambda b: pool.submit(process_batch, b, known_path),
                                 window=2 * workers)
     else:
         for batch in batches:
             yield process_batch(batch, known_path)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker whose writer was killed (``kill -9``) must not linger holding memory."""
+    try:  # Linux: the kernel sends SIGKILL when the parent dies
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
+    # elsewhere (and as a second line of defence): notice that the parent is gone
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _ordered(batches: Iterable[Batch], submit: Callable[[Batch], Future],

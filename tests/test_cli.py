@@ -455,6 +455,20 @@ def test_build_the_sample_data(tmp_path: Path) -> None:
 
 # --- an interrupted build -----------------------------------------------------------------
 
+def _processes_naming(path: Path) -> list[int]:
+    """Pids of the processes whose command line names ``path``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if str(path).encode() in cmdline:
+                found.append(int(proc.name))
+    return found
+
+
 def test_killed_build_leaves_the_live_index_alone(index_copy: Path, corpus: Path) -> None:
     if not NEWS_2K.is_file():
         pytest.skip(f"{NEWS_2K} is not available")
@@ -481,6 +495,11 @@ def test_killed_build_leaves_the_live_index_alone(index_copy: Path, corpus: Path
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)  # reaped: the pid no longer counts as alive
 
+    # its analysis workers die with it instead of lingering as orphans
+    deadline = time.monotonic() + 15
+    while _processes_naming(index):
+        assert time.monotonic() < deadline, f"orphaned workers: {_processes_naming(index)}"
+        time.sleep(0.2)
     assert live_name(index) == old
     assert building.is_dir()  # the dead build's leftovers, until the next build
     info = stats(index)
