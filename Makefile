@@ -6,7 +6,7 @@ INDEX ?= var/index
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint index clean bench
+.PHONY: run test lint index clean bench eval
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,6 @@ clean:
 
 bench: $(VENV)/.installed
 	$(PY) -m bench
+
+eval: $(VENV)/.installed
+	$(PY) -m bench.eval
