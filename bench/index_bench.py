@@ -159,8 +159,9 @@ def run(corpus: str, modes: list[str]) -> None:
                     extra = ["--scheduler", address]
                 result = run_measured(["build", *map(str, paths), "--index", str(index), *extra])
                 if mode == "dask":
-                    dask_rss = " + workers " + ", ".join(
-                        f"{psutil.Process(w.pid).memory_info().rss / 2**20:.0f}"
+                    # `dask worker` is a nanny process with the worker as its child
+                    dask_rss = " + Dask workers after the build " + ", ".join(
+                        f"{_tree_rss(psutil.Process(w.pid))[1] / 2**20:.0f}"
                         for w in workers) + " MB"
             results[mode] = result
             docs = result["summary"]["added"]
