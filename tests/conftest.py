@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,10 @@ def sample_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_client(sample_index):
     return create_app({"INDEX": str(sample_index), "TESTING": True}).test_client()
+
+
+def run_snippet(code: str) -> None:
+    """Run Python ``code`` in a fresh interpreter (to see what importing loads); it prints ok."""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.stdout.strip() == "ok", out.stderr

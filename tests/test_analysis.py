@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import unicodedata
 
 import pytest
@@ -16,7 +14,7 @@ from indexer.analyzers import (
     word_analyzer,
 )
 from indexer.normalize import normalize_text
-from tests.conftest import PORTAL_PAGE, ROOT
+from tests.conftest import PORTAL_PAGE, run_snippet
 
 SENTENCE = "Văn phòng Huyện ủy ban hành Quyết định số 2820/QĐ-UBND về thuỷ lợi."
 
@@ -101,6 +99,4 @@ def test_schema_pickles_and_loads_without_pyvi():
         "assert terms == ['thủy', 'lợi'], terms\n"
         "print('ok')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120)
-    assert out.stdout.strip() == "ok", out.stderr
+    run_snippet(code)

@@ -120,12 +120,17 @@ def test_progress_lines_for_cron_logs(tmp_path):
     assert quiet.stderr == ""
 
 
+def _start_writer(command: str, index: Path) -> subprocess.Popen:
+    """A long-running writer (news-2k, serial) to interrupt or to collide with."""
+    return subprocess.Popen([sys.executable, "-m", "indexer", command, str(NEWS_2K),
+                             "--index", str(index), "--quiet", "--workers", "1"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def test_killed_update_leaves_the_index_searchable(tmp_path):
     index = tmp_path / "index"
     cli("build", DATA, "--index", index, "--quiet")
-    update = subprocess.Popen([sys.executable, "-m", "indexer", "update", str(NEWS_2K),
-                               "--index", str(index), "--quiet", "--workers", "1"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    update = _start_writer("update", index)
     time.sleep(4)  # reading, analysing and adding documents by now
     assert update.poll() is None, "the update finished before it could be interrupted"
     update.send_signal(signal.SIGKILL)
@@ -143,9 +148,7 @@ def test_killed_update_leaves_the_index_searchable(tmp_path):
 def test_second_writer_fails_at_once_naming_the_holder_and_stale_locks_are_taken(tmp_path):
     index = tmp_path / "index"
     cli("build", DATA, "--index", index, "--quiet")
-    first = subprocess.Popen([sys.executable, "-m", "indexer", "build", str(NEWS_2K),
-                              "--index", str(index), "--quiet", "--workers", "1"],
-                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = _start_writer("build", index)
     try:
         deadline = time.monotonic() + 60
         while not list((index / "generations").glob(".building-*")):

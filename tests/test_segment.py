@@ -6,8 +6,6 @@ import gzip
 import itertools
 import json
 import random
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -16,7 +14,7 @@ from pyvi import ViTokenizer
 from indexer import segment as segment_module
 from indexer.normalize import normalize_text
 from indexer.segment import as_pyvi_string, segment, syllable_spans
-from tests.conftest import LEGAL_DOCUMENTS, NEWS_2K, PORTAL_PAGE, ROOT
+from tests.conftest import LEGAL_DOCUMENTS, NEWS_2K, PORTAL_PAGE, run_snippet
 
 
 def _news_2k() -> list[str]:
@@ -159,6 +157,4 @@ def test_model_loads_lazily_without_pyvi_or_temp_files():
         "assert set(glob.glob(pattern)) <= before\n"
         "print('ok')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120)
-    assert out.stdout.strip() == "ok", out.stderr
+    run_snippet(code)
