@@ -18,6 +18,7 @@ how readers store it, so highlights land on the right characters.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -28,21 +29,6 @@ from indexer.tone import normalize_tone
 
 _SYLLABLE = re.compile(r"[^\W_]+")
 _WORDLIKE = re.compile(r"[^\W_]")
-
-
-class PreAnalyzed(str):
-    """A field value whose terms were already computed, in a worker process.
-
-    The Whoosh analyzers pass these terms through instead of analysing again, so
-    a parallel build writes exactly what a serial one would.
-    """
-
-    terms: tuple[str, ...]
-
-    def __new__(cls, value: str, terms: tuple[str, ...]) -> PreAnalyzed:
-        obj = super().__new__(cls, value)
-        obj.terms = terms
-        return obj
 
 
 class Term(NamedTuple):
@@ -111,3 +97,33 @@ def folded_terms(text: str) -> list[Term]:
 def bigram_terms(text: str) -> list[Term]:
     text = prepare(text)
     return folded(lowercase(bigrams(text, syllables(text))))
+
+
+class IndexTerms(NamedTuple):
+    """The four term streams of one text, as the index fields take them."""
+
+    words: list[str]
+    syllables: list[str]
+    folded: list[str]
+    bigrams: list[str]
+
+
+def index_terms(text: str) -> IndexTerms:
+    """All four streams in one pass: the text is prepared and cut into syllables once.
+
+    The same terms as ``word_terms``, ``syllable_terms``, ``folded_terms`` and
+    ``bigram_terms`` (tests/test_analysis.py checks it on real text); this is what the
+    indexer runs, where each of those would repeat the normalisation.
+    """
+    text = prepare(text)
+    cut = syllables(text)
+    sylls = [_lower(t.text) for t in cut]
+    folds = [fold(s) for s in sylls]
+    pairs = [f"{folds[i]}_{folds[i + 1]}" for i in range(len(cut) - 1)
+             if text[cut[i].end:cut[i + 1].start].isspace()]
+    return IndexTerms([_lower(t.text) for t in words(text)], sylls, folds, pairs)
+
+
+@lru_cache(maxsize=65536)
+def _lower(term: str) -> str:
+    return term.lower()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
-from indexer.analysis import PreAnalyzed, bigrams, prepare, syllables, words
+from indexer.analysis import bigrams, prepare, syllables, words
 from indexer.fold import fold
 
 
@@ -25,9 +25,6 @@ class VietnameseTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  mode="", **kwargs) -> Iterator[Token]:
-        if isinstance(value, PreAnalyzed) and not chars:
-            yield from _pass_through(value.terms, positions, start_pos, removestops, mode, kwargs)
-            return
         text = prepare(value)
         if self.mode == "words":
             terms = words(text)
@@ -48,17 +45,6 @@ class VietnameseTokenizer(Tokenizer):
                 t.startchar = start_char + term.start
                 t.endchar = start_char + term.end
             yield t
-
-
-def _pass_through(terms, positions, start_pos, removestops, mode, kwargs) -> Iterator[Token]:
-    t = Token(positions, False, removestops=removestops, mode=mode, **kwargs)
-    for pos, term in enumerate(terms):
-        t.text = term
-        t.boost = 1.0
-        t.stopped = False
-        if positions:
-            t.pos = start_pos + pos
-        yield t
 
 
 class FoldFilter(Filter):

@@ -1,8 +1,8 @@
 """What a worker does with a batch: read it, skip what is unchanged, analyse the rest.
 
-Runs in worker processes (local or Dask) as well as in-process. Analysis runs
-the index's own Whoosh analyzers and ships back only the terms, so the writer
-adds exactly what a serial build would have added.
+Runs in worker processes (local or Dask) as well as in-process. Analysis ships
+back each text field's postings already encoded (``indexer.postings``), so the
+writer only adds them, and adds exactly what a serial build would have added.
 """
 
 from __future__ import annotations
@@ -12,17 +12,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.analysis import PreAnalyzed
+from indexer.analysis import index_terms
 from indexer.batches import Batch, read_batch
 from indexer.enrich import enrich
+from indexer.postings import Posting, PreIndexed, field_items
 from indexer.record import ReadError, Record
-from indexer.schema import TEXT_FIELDS, build_schema, record_fields
+from indexer.schema import STREAMS, build_schema, record_fields
 
 
 @dataclass
 class Analyzed:
     record: Record  # enriched with metadata from its text
-    terms: dict[str, tuple[str, ...]]
+    postings: dict[str, tuple[Posting, ...]]  # per text field, encoded as Whoosh writes them
     hash: str  # of the record as read, before enrichment: what an update compares
 
 
@@ -48,13 +49,23 @@ def load_known(path: str) -> dict[str, str]:
 
 
 def analyze(record: Record, content_hash: str = "") -> Analyzed:
-    """Extract metadata, then run the index's analyzers over the record's text fields."""
+    """Extract metadata, analyse title and body once, and encode each text field's postings.
+
+    The terms are those of the fields' own Whoosh analyzers (tests/test_pipeline.py
+    compares the postings with what Whoosh makes of the plain text).
+    """
     content_hash = content_hash or record.content_hash()
     record = enrich(record)
     schema, fields = _schema(), record_fields(record, content_hash)
-    terms = {name: tuple(t.text for t in schema[name].analyzer(fields[name]))
-             for name in TEXT_FIELDS if name in fields}
-    return Analyzed(record, terms, content_hash)
+    postings = {}
+    for base in ("title", "body"):
+        if base not in fields:
+            continue
+        streams = index_terms(fields[base])
+        for suffix, stream in STREAMS.items():
+            name = base + suffix
+            postings[name] = field_items(schema[name], getattr(streams, stream))
+    return Analyzed(record, postings, content_hash)
 
 
 def process_batch(batch: Batch, known_path: str | None = None) -> list[Item]:
@@ -77,9 +88,9 @@ def process_records(items: Iterable[Record | ReadError], known_path: str | None 
 
 
 def document_fields(analyzed: Analyzed) -> dict:
-    """Keyword arguments of ``add_document`` with the shipped terms in place."""
+    """Keyword arguments of ``add_document`` with the shipped postings in place."""
     fields = record_fields(analyzed.record, analyzed.hash)
-    for name, terms in analyzed.terms.items():
-        fields[name] = PreAnalyzed(fields[name], terms)
+    for name, items in analyzed.postings.items():
+        fields[name] = PreIndexed(fields[name], items)
     fields["_stored_title"] = analyzed.record.title  # store the plain string, not the terms
     return fields

@@ -8,7 +8,7 @@ have their own fields.
 
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, Schema
 
 from indexer.analyzers import (
     bigram_analyzer,
@@ -18,6 +18,7 @@ from indexer.analyzers import (
 )
 from indexer.fold import fold_key
 from indexer.loosenumber import number_keys
+from indexer.postings import PreIndexedText as TEXT
 from indexer.record import Record
 
 # Stored for display; ``text`` is shown, ``body`` (summary + text) is searched.
@@ -26,6 +27,8 @@ STORED_FIELDS = ("url", "summary", "text", "author", "signer", "doc_number", "re
 FACETS = {"type": "doc_type", "issuer": "issuer", "category": "category"}
 TEXT_FIELDS = ("title", "title_syl", "title_fold", "title_bi",
                "body", "body_syl", "body_fold", "body_bi")
+# which stream of ``indexer.analysis.index_terms`` each text field indexes
+STREAMS = {"": "words", "_syl": "syllables", "_fold": "folded", "_bi": "bigrams"}
 
 
 def build_schema() -> Schema:
