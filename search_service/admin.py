@@ -37,8 +37,15 @@ def _error(status: int, message: str, headers: dict | None = None, **extra):
     return jsonify({"error": message, **extra}), status, headers or {}
 
 
-def _bytes(text: str) -> bytes:
-    return text.encode("utf-8", "surrogateescape")
+def _given_token() -> bytes | None:
+    """The bearer token of the request as sent (WSGI hands headers over as latin-1)."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    try:
+        return value.strip().encode("latin-1")
+    except UnicodeEncodeError:
+        return None
 
 
 def token_required(view):
@@ -50,10 +57,10 @@ def token_required(view):
         if not token:
             return _error(403, "the write API is off: no admin token is configured "
                                "(TRACUU_ADMIN_TOKEN)")
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        given = _given_token()
         # compare_digest: the time taken says nothing about how much of the token matched
-        if scheme.lower() != "bearer" or not hmac.compare_digest(_bytes(given.strip()),
-                                                                 _bytes(token)):
+        if given is None or not hmac.compare_digest(
+                given, token.encode("utf-8", "surrogateescape")):
             return _error(401, "a valid 'Authorization: Bearer <token>' header is required",
                           {"WWW-Authenticate": 'Bearer realm="tracuu"'})
         return view(*args, **kwargs)

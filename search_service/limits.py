@@ -38,7 +38,8 @@ def init_app(app: Flask) -> Limiter | None:
     except ValueError:
         raise ValueError(f"TRACUU_RATE_LIMIT: cannot read {rate!r} as a rate limit "
                          "(e.g. '60/minute' or '10/second;500/hour')") from None
-    limiter = Limiter(get_remote_address, app=app, default_limits=[rate],
+    # one budget per address over all routes (default_limits would count each route apart)
+    limiter = Limiter(get_remote_address, app=app, application_limits=[rate],
                       storage_uri=app.config["RATE_LIMIT_STORAGE"], headers_enabled=True,
                       key_prefix="tracuu")
     limiter.request_filter(lambda: request.endpoint in EXEMPT_ENDPOINTS)
