@@ -95,7 +95,8 @@ SCHEMAS: dict[str, dict] = {
             "date": _string("dd/mm/yyyy or yyyy-mm-dd."),
             "related": {"type": "array", "items": _string()},
         }, required=("id",)),
-        "description": "Fields of a .jsonl record; title or text is needed.",
+        "anyOf": [{"required": ["title"]}, {"required": ["text"]}],
+        "description": "Fields of a .jsonl record; a title or a text is needed.",
     },
     "Upload": _object({
         "file": _string("A file in a reader format (.txt, .jsonl, .jsonl.gz, .json, .md, "
@@ -141,6 +142,7 @@ def _count(high: Setting, description: str, name: str) -> dict:
 
 
 _ERRORS = {400: "Error", 429: "Error", 503: "Error"}
+_FACET = f"({'|'.join(FACET_FIELDS)})"
 _WRITE_ERRORS = {**_ERRORS, 401: "Error", 403: "Error", 409: "Error", 413: "Error"}
 
 OPERATIONS: dict[str, Operation] = {
@@ -159,7 +161,8 @@ OPERATIONS: dict[str, Operation] = {
          _query("to", _string(format="date"), "ISO date, inclusive."),
          _query("sort", {"type": "string", "enum": list(SORTS)}, "Default: relevance with q, "
                 "newest without."),
-         _query("facets", _string(), f"Comma-separated, from {', '.join(FACET_FIELDS)}."))),
+         _query("facets", _string(pattern=rf"^{_FACET}(,{_FACET})*$"),
+                f"Comma-separated, from {', '.join(FACET_FIELDS)}."))),
     "api.document": Operation("One stored document.", {200: "Document", 404: "Error", 429:
                                                        "Error", 503: "Error"}),
     "api.similar": Operation(
