@@ -95,7 +95,10 @@ SCHEMAS: dict[str, dict] = {
             "date": _string("dd/mm/yyyy or yyyy-mm-dd."),
             "related": {"type": "array", "items": _string()},
         }, required=("id",)),
-        "anyOf": [{"required": ["title"]}, {"required": ["text"]}],
+        # a title or a text with more than blanks
+        "anyOf": [{"required": ["title"], "properties": {"title": {"pattern": r"\S"}}},
+                  {"required": ["text"], "properties": {"text": {"type": "string",
+                                                                  "pattern": r"\S"}}}],
         "description": "Fields of a .jsonl record; a title or a text is needed.",
     },
     "Upload": _object({

@@ -54,6 +54,17 @@ def test_every_api_route_is_described_and_nothing_else(app):
     assert spec["openapi"].startswith("3.")
 
 
+def test_an_undeclared_method_is_405_with_allow(app):
+    client = app.test_client()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            path = rule.rule.replace("<path:doc_id>", "vb-2024-nq-15")
+            response = client.open(path, method="TRACE")
+            assert response.status_code == 405 and response.get_json()["error"]
+            allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+            assert rule.methods <= allowed, (rule.rule, allowed)
+
+
 def test_the_description_states_the_limits_in_force(sample_index):
     app = create_app({"INDEX": str(sample_index), "TESTING": True, "MAX_PER_PAGE": 25,
                       "MAX_QUERY_LENGTH": 300})
