@@ -32,7 +32,11 @@ os.register_at_fork(after_in_child=_close_inherited)
 
 
 class IndexLocked(Exception):
-    """Another writer holds the index."""
+    """Another writer holds the index; ``holder`` is its record (pid, host, since), if known."""
+
+    def __init__(self, message: str, holder: dict | None = None):
+        super().__init__(message)
+        self.holder = holder or {}
 
 
 class IndexLock:
@@ -52,7 +56,8 @@ class IndexLock:
         except BlockingIOError:
             holder = _read(fd)
             os.close(fd)
-            raise IndexLocked(f"index {self.root} is locked by {_describe(holder)}") from None
+            raise IndexLocked(f"index {self.root} is locked by {_describe(holder)}",
+                              holder) from None
         self.previous = _read(fd) or None  # left by a writer that died holding it
         info = {"pid": os.getpid(), "host": socket.gethostname(),
                 "since": time.strftime("%Y-%m-%dT%H:%M:%S%z")}

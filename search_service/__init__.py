@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 
-from search_service import api, errors, settings
+from search_service import admin, api, errors, limits, openapi, settings
 from search_service.searcher import SearchIndex
 
 
@@ -20,7 +20,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["tracuu.index"] = SearchIndex(app.config["INDEX"],
                                                  app.config["SNIPPET_CHARS"])
     errors.register(app)
+    limits.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(openapi.bp)
 
     @app.get("/")
     def home():

@@ -12,10 +12,6 @@ from search_service.searcher import FACET_FIELDS, SORTS, SearchIndex
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-# Deeper than this a result page is refused: scoring page × per_page hits is
-# the cost, and no person reads result 10,001.
-MAX_DEPTH = 10_000
-
 
 def index() -> SearchIndex:
     return current_app.extensions["tracuu.index"]
@@ -83,22 +79,27 @@ def search():
     max_len = current_app.config["MAX_QUERY_LENGTH"]
     if len(q) > max_len:
         raise BadRequest(f"parameter 'q' is longer than {max_len} characters ({len(q)})")
-    page = _int_arg("page", 1, 1, MAX_DEPTH)
+    # deeper than MAX_DEPTH a page is refused: scoring page × per_page hits is the cost,
+    # and no person reads result 10,001
+    max_depth = current_app.config["MAX_DEPTH"]
+    page = _int_arg("page", 1, 1, max_depth)
     per_page = _int_arg("per_page", 10, 1, current_app.config["MAX_PER_PAGE"])
-    if page * per_page > MAX_DEPTH:
-        raise BadRequest(f"page × per_page must not exceed {MAX_DEPTH} (results that deep "
+    if page * per_page > max_depth:
+        raise BadRequest(f"page × per_page must not exceed {max_depth} (results that deep "
                          "are not served; refine the query)")
     # a listing without words has no relevance: newest first unless asked otherwise
     sort = _choice("sort", SORTS, "relevance" if q.strip() else "newest")
     facets = _facets()
     parsed = parse_query(q) if q.strip() else None
-    result = index().search(parsed, page, per_page, filters, sort, facets)
+    result = index().search(parsed, page, per_page, filters, sort, facets,
+                            time_limit=current_app.config["QUERY_TIME_LIMIT"])
     body = {
         "query": q,
         "total": result.total,
         "page": page,
         "per_page": per_page,
         "took_ms": round(result.took_ms, 2),
+        "partial": result.partial,
         "hits": result.hits,
     }
     if result.facets is not None:

@@ -28,6 +28,11 @@ class NotFound(APIError):
     status = 404
 
 
+def _headers(exc: HTTPException) -> list[tuple[str, str]]:
+    """The exception's own headers (a 405's ``Allow``), but not its HTML content type."""
+    return [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(APIError)
     def api_error(exc: APIError):
@@ -35,7 +40,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return jsonify({"error": exc.description or exc.name}), exc.code
+        return jsonify({"error": exc.description or exc.name}), exc.code, _headers(exc)
 
     @app.errorhandler(IndexNotFound)
     def no_index(exc: IndexNotFound):

@@ -24,6 +24,7 @@ from indexer.loosenumber import Strength, number_keys
 from indexer.schema import FACETS
 from search_service.highlight import match_spans, snippet
 from search_service.query import Filters, ParsedQuery
+from search_service.timelimit import search_within
 
 # Field weights. A query typed with diacritics scores on the word and syllable
 # fields *and* the folded ones, so an exact-accent match outranks a folded-only
@@ -54,6 +55,7 @@ class SearchPage:
     hits: list[dict]
     took_ms: float
     facets: dict[str, dict[str, int]] | None = None
+    partial: bool = False  # the time limit stopped the matching: the best hits found so far
 
 
 def _phrase(field: str, syllables: tuple[str, ...], boost: float = 1.0) -> Q.Query:
@@ -189,9 +191,11 @@ class SearchIndex:
             local.searcher = index.searcher(weighting=BM25F(B=0.75, K1=1.2))
             local.index, local.generation = index, gen
         elif not local.searcher.up_to_date():
-            # refresh() reuses the old reader's segments and closes what it no longer
-            # needs: closing the old searcher ourselves would close shared readers
-            local.searcher = local.searcher.refresh()
+            # a commit into the live generation: a new searcher. Not refresh(): in
+            # whoosh-reloaded 2.7.5 it keeps the old reader's segments, so deletions stay
+            # unseen and segments merged away are searched twice (tests/test_write_api.py)
+            local.searcher.close()
+            local.searcher = local.index.searcher(weighting=BM25F(B=0.75, K1=1.2))
         return local.searcher
 
     def _close_local(self) -> None:
@@ -214,8 +218,10 @@ class SearchIndex:
 
     def search(self, parsed: ParsedQuery | None, page: int, per_page: int,
                filters: Filters = NO_FILTERS, sort: str = "relevance",
-               facets: tuple[str, ...] = ()) -> SearchPage:
-        """One page of results; ``parsed`` None lists the documents the filters select."""
+               facets: tuple[str, ...] = (), time_limit: float = 0.0) -> SearchPage:
+        """One page of results; ``parsed`` None lists the documents the filters select.
+
+        Matching stops after ``time_limit`` seconds (0: never) with a partial page."""
         started = time.perf_counter()
         if parsed is None:
             query = Q.Every()
@@ -229,8 +235,9 @@ class SearchIndex:
         searcher = self._searcher()
         groupedby = {name: sorting.FieldFacet(FACET_FIELDS[name], maptype=sorting.Count)
                      for name in facets}
-        results = searcher.search(query, limit=page * per_page, filter=build_filter(filters),
-                                  sortedby=_sort(sort), groupedby=groupedby or None)
+        results, partial = search_within(
+            searcher, query, time_limit, limit=page * per_page, filter=build_filter(filters),
+            sortedby=_sort(sort), groupedby=groupedby or None)
         total = len(results)
         exact, bare = parsed.highlight_terms() if parsed else (frozenset(), frozenset())
         keys = frozenset(k for n in parsed.numbers for k in n.keys) if parsed else frozenset()
@@ -249,7 +256,7 @@ class SearchIndex:
                 groups = results.groups(name)
                 counted[name] = dict(sorted(((k, v) for k, v in groups.items() if k),
                                             key=lambda kv: (-kv[1], kv[0])))
-        return SearchPage(total, hits, (time.perf_counter() - started) * 1000, counted)
+        return SearchPage(total, hits, (time.perf_counter() - started) * 1000, counted, partial)
 
     def _snippet(self, fields: dict, exact, bare, keys) -> str:
         text, summary = fields.get("text", ""), fields.get("summary", "")

@@ -23,6 +23,8 @@ class Setting:
             return raw.strip().lower() in ("1", "true", "yes", "on")
         if isinstance(self.default, int):
             return int(raw)
+        if isinstance(self.default, float):
+            return float(raw)
         return raw
 
 
@@ -32,6 +34,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_PER_PAGE", 100, "Largest accepted `per_page`."),
     Setting("SNIPPET_CHARS", 240, "Approximate length of a result snippet, in characters."),
     Setting("SIMILAR_MAX", 50, "Largest accepted `limit` of /similar."),
+    Setting("MAX_DEPTH", 10_000, "Largest accepted `page × per_page` of /api/search; deeper is "
+            "a 400."),
+    Setting("QUERY_TIME_LIMIT", 5.0, "Seconds a search may spend matching; then the hits found "
+            "so far are answered with `\"partial\": true`. `0` turns the limit off."),
+    Setting("MAX_CONTENT_LENGTH", 16 * 1024 * 1024, "Largest request body, in bytes; larger is "
+            "a 413."),
+    Setting("MAX_UPLOAD_BYTES", 10 * 1024 * 1024, "Largest file uploaded to `POST "
+            "/api/documents`, in bytes; larger is a 413."),
+    Setting("RATE_LIMIT", "", "Requests allowed per client IP address, e.g. `60/minute` or "
+            "`10/second;500/hour`; more is a 429. Empty: no limit."),
+    Setting("RATE_LIMIT_STORAGE", "memory://", "Where request counts are kept (a Flask-Limiter "
+            "storage URI); `memory://` counts in each worker process separately."),
+    Setting("ADMIN_TOKEN", "", "Bearer token of the write API (`POST`/`DELETE "
+            "/api/documents`). Empty: the write API is off (403)."),
+    Setting("WRITE_LOCK_WAIT", 5.0, "Seconds a write waits for the index lock held by another "
+            "writer before answering 409."),
 )
 
 

@@ -26,7 +26,7 @@ def ranking(result: dict) -> list[tuple[str, float]]:
 
 def test_search_contract(search):
     result = search("nghị quyết", per_page=5)
-    assert set(result) == {"query", "total", "page", "per_page", "took_ms", "hits"}
+    assert set(result) == {"query", "total", "page", "per_page", "took_ms", "partial", "hits"}
     assert result["query"] == "nghị quyết" and result["page"] == 1 and result["per_page"] == 5
     assert result["total"] > 100 and len(result["hits"]) == 5
     for hit in result["hits"]:

@@ -50,4 +50,5 @@ def test_every_api_route_is_documented():
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/"):
             documented = rule.rule.replace("<path:doc_id>", "<id>")
-            assert f"`GET {documented}" in README, rule.rule
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert f"`{method} {documented}" in README, (method, rule.rule)
