@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask
 
-from search_service import api, errors, settings
+from search_service import api, cors, errors, pages, settings
 from search_service.searcher import SearchIndex
 
 
@@ -21,13 +21,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                                                  app.config["SNIPPET_CHARS"])
     errors.register(app)
     app.register_blueprint(api.bp)
-
-    @app.get("/")
-    def home():
-        return jsonify({
-            "service": "Tra cứu",
-            "endpoints": ["/api/search?q=", "/api/documents/<id>",
-                          "/api/documents/<id>/similar", "/api/health"],
-        })
-
+    pages.register(app)
+    cors.register(app)
     return app

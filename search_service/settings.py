@@ -32,6 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_PER_PAGE", 100, "Largest accepted `per_page`."),
     Setting("SNIPPET_CHARS", 240, "Approximate length of a result snippet, in characters."),
     Setting("SIMILAR_MAX", 50, "Largest accepted `limit` of /similar."),
+    Setting("CORS_ORIGINS", "", "Origins allowed to call /api/* from a browser (the widget), "
+            "comma-separated, `*` for any; empty: no CORS headers."),
 )
 
 
