@@ -18,6 +18,7 @@
   var script = document.currentScript;
   var scriptOrigin = script && script.src ? new URL(script.src, window.location.href).origin : "";
   var DELAY_MS = 200;
+  var WIDTH_PX = 420;
   var STYLE_ID = "tracuu-widget-style";
   var STYLE = [
     ".tracuu-dropdown{position:absolute;z-index:2147483000;box-sizing:border-box;margin:2px 0 0;",
@@ -32,7 +33,8 @@
     ".tracuu-option[aria-selected=true] mark{background:#ffe97a;color:#1b1b1b}",
     ".tracuu-title{display:block;font-weight:600}",
     ".tracuu-meta{display:block;font-size:.85em;color:#555}",
-    ".tracuu-snippet{display:block;font-size:.9em}",
+    ".tracuu-snippet{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;",
+    "overflow:hidden;font-size:.9em}",
     ".tracuu-snippet mark{background:#ffe97a;color:inherit}",
     ".tracuu-all{font-weight:600}",
     ".tracuu-empty{color:#555;cursor:default}",
@@ -122,11 +124,15 @@
         "?q=" + encodeURIComponent(q);
     }
 
+    // under the input, at least WIDTH_PX wide, moved left rather than past the window's edge
     function place() {
       var r = input.getBoundingClientRect();
+      var viewport = document.documentElement.clientWidth;
+      var width = Math.min(Math.max(r.width, WIDTH_PX), viewport - 16);
+      var left = Math.max(8, Math.min(r.left, viewport - width - 8));
       list.style.top = (r.bottom + window.scrollY) + "px";
-      list.style.left = (r.left + window.scrollX) + "px";
-      list.style.minWidth = r.width + "px";
+      list.style.left = (left + window.scrollX) + "px";
+      list.style.width = width + "px";
     }
 
     function open() {
