@@ -182,6 +182,45 @@ def test_keyboard_skip_link_and_visible_focus(page, service):
     assert outline not in ("", "none")
 
 
+# WCAG contrast of the text under each selector, against the first opaque background
+# behind it (marks, links, counts, buttons, the header, the chosen facet and page).
+CONTRAST = """selectors => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  return selectors.map(sel => {
+    const el = document.querySelector(sel);
+    if (!el) return [sel, null];
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+    return [sel, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+  });
+}"""
+CONTRAST_SELECTORS = [
+    ".summary", ".hit-title a", ".snippet mark", ".hit-meta dt", ".hit-meta dd", ".snippet",
+    ".facet li a .count", ".facet li a.current", ".sort a.current", ".sort a:not(.current)",
+    ".pagination a.current", ".brand", ".site-header button", ".site-footer",
+    ".date-filter button", ".facets h3"]
+
+
+def test_text_contrast_meets_wcag_aa(page, service):
+    facets = api(service, "/api/search", q=QUERY, facets="type")["facets"]["type"]
+    page.goto(service + "/tim-kiem?" + urllib.parse.urlencode(
+        {"q": QUERY, "type": next(iter(facets))}))
+    ratios = dict(page.evaluate(CONTRAST, CONTRAST_SELECTORS))
+    assert None not in ratios.values(), ratios
+    low = {sel: round(r, 2) for sel, r in ratios.items() if r < 4.5}
+    assert not low, low
+
+
 def test_the_pages_work_without_javascript(browser, service):
     context = browser.new_context(java_script_enabled=False)
     try:
@@ -228,10 +267,13 @@ def test_widget_instant_search_and_keyboard(page, service):
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url) if "/api/search" in r.url else None)
     page.goto(service + "/widget-demo")
-    box = page.locator("#o-tim-kiem")
-    expect(box).to_have_attribute("role", "combobox")
+    box = page.get_by_role("combobox", name="Tìm văn bản")  # the portal's label, kept
     open_widget(page, QUERY, "#o-tim-kiem")
     expected = api(service, "/api/search", q=QUERY, per_page=WIDGET_PER_PAGE)
+    listbox = page.get_by_role("listbox", name="Kết quả tìm nhanh")
+    expect(listbox).to_be_visible()
+    assert box.get_attribute("aria-controls") == listbox.get_attribute("id")
+    expect(listbox.get_by_role("option")).to_have_count(len(expected["hits"]) + 1)  # + "all"
     options = page.locator(".tracuu-hit")
     expect(options).to_have_count(len(expected["hits"]))
     assert page.locator(".tracuu-hit .tracuu-title").all_inner_texts() == [
