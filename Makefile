@@ -6,7 +6,11 @@ INDEX ?= var/index
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint index clean bench eval
+CHROMIUM := /usr/bin/chromium
+# apt-get needs root: sudo when not root
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint index clean bench eval chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +27,15 @@ index: $(VENV)/.installed
 run: $(VENV)/.installed $(INDEX)/current
 	$(PY) -m search_service --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed
+# Debian's Chromium for the browser tests (tests/test_browser.py), when it is missing.
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		chromium fonts-dejavu-core
+
+chromium: $(CHROMIUM)
+
+test: $(VENV)/.installed $(CHROMIUM)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask
 
-from search_service import admin, api, errors, limits, openapi, settings
+from search_service import admin, api, cors, errors, limits, openapi, pages, settings
 from search_service.searcher import SearchIndex
 
 
@@ -24,13 +24,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(openapi.bp)
-
-    @app.get("/")
-    def home():
-        return jsonify({
-            "service": "Tra cứu",
-            "endpoints": ["/api/search?q=", "/api/documents/<id>",
-                          "/api/documents/<id>/similar", "/api/health"],
-        })
-
+    pages.register(app)
+    cors.register(app)
     return app

@@ -1,10 +1,14 @@
-"""Every error leaves the service as JSON ``{"error": "..."}`` with its status code."""
+"""Every error leaves the API as JSON ``{"error": "..."}`` with its status code.
+
+Outside ``/api/`` (the pages) an error is a Vietnamese HTML page with the same code,
+drawn by the function the pages register as ``app.extensions["tracuu.error_page"]``.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.generations import IndexNotFound
@@ -15,9 +19,10 @@ log = logging.getLogger(__name__)
 class APIError(Exception):
     status = 400
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, param: str = ""):
         super().__init__(message)
         self.message = message
+        self.param = param  # the request parameter at fault, if one is
 
 
 class BadRequest(APIError):
@@ -33,20 +38,29 @@ def _headers(exc: HTTPException) -> list[tuple[str, str]]:
     return [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
 
 
+def _page(status: int, param: str = ""):
+    """The HTML error page for a request outside /api/, or None for the API's JSON."""
+    draw = current_app.extensions.get("tracuu.error_page")
+    if draw is None or request.path.startswith("/api/"):
+        return None
+    return draw(status, param), status
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(APIError)
     def api_error(exc: APIError):
-        return jsonify({"error": exc.message}), exc.status
+        return _page(exc.status, exc.param) or (jsonify({"error": exc.message}), exc.status)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return jsonify({"error": exc.description or exc.name}), exc.code, _headers(exc)
+        return _page(exc.code) or (jsonify({"error": exc.description or exc.name}),
+                                   exc.code, _headers(exc))
 
     @app.errorhandler(IndexNotFound)
     def no_index(exc: IndexNotFound):
-        return jsonify({"status": "unavailable", "error": str(exc)}), 503
+        return _page(503) or (jsonify({"status": "unavailable", "error": str(exc)}), 503)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled error")
-        return jsonify({"error": "internal error"}), 500
+        return _page(500) or (jsonify({"error": "internal error"}), 500)

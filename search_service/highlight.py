@@ -86,3 +86,16 @@ def snippet(text: str, spans: list[tuple[int, int, str]], size: int = 240) -> st
     out.append(_plain(text[cursor:hi]))
     html = "".join(out).strip()
     return ("… " if lo > 0 else "") + html + (" …" if hi < len(text) else "")
+
+
+def mark_all(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """HTML of the whole of ``text``, escaped, every span in ``<mark>`` (line breaks kept)."""
+    out, cursor = [], 0
+    for start, end, _ in spans:
+        if start < cursor:
+            continue
+        out.append(str(escape(text[cursor:start])))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        cursor = end
+    out.append(str(escape(text[cursor:])))
+    return "".join(out)

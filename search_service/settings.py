@@ -50,6 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
             "/api/documents`). Empty: the write API is off (403)."),
     Setting("WRITE_LOCK_WAIT", 5.0, "Seconds a write waits for the index lock held by another "
             "writer before answering 409."),
+    Setting("CORS_ORIGINS", "", "Origins allowed to call /api/* from a browser (the widget), "
+            "comma-separated, `*` for any; empty: no CORS headers."),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,28 @@ def run_snippet(code: str) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, timeout=120)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+# Our own text, with markup where a page or the widget could let it through unescaped.
+HOSTILE_RECORDS = [
+    {"id": "tb-the-script", "title": "Thông báo <script>window.__pwned = 1</script> lịch tiếp dân",
+     "text": "Lịch tiếp dân của xã <img src=x onerror=\"window.__pwned = 2\"> vào thứ Hai, "
+             "ký hiệu & < > \" ' giữ nguyên; tiếp dân tại trụ sở.",
+     "url": "javascript:window.__pwned = 3", "doc_number": "07/TB-UBND",
+     "doc_type": "Thông báo", "issuer": "UBND xã <b>Thử Nghiệm</b>", "date": "01/03/2025"},
+    {"id": "kh-tiep-dan", "title": "Kế hoạch tiếp dân quý hai",
+     "text": "Kế hoạch tiếp dân định kỳ, thực hiện Thông báo 07/TB-UBND về lịch tiếp dân.",
+     "doc_type": "Kế hoạch", "date": "02/04/2025"},
+]
+
+
+@pytest.fixture(scope="session")
+def hostile_index(tmp_path_factory) -> Path:
+    """A tiny index of documents carrying HTML and script in every field (seconds)."""
+    src = tmp_path_factory.mktemp("hostile") / "hostile.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in HOSTILE_RECORDS),
+                   encoding="utf-8")
+    root = src.parent / "index"
+    summary = writer.build([src], root)
+    assert summary.failures == [] and summary.added == len(HOSTILE_RECORDS)
+    return root

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -11,7 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,15 +49,17 @@ class ServerFailed(AssertionError):
 
 
 @contextmanager
-def running_server(index: Path, log_dir: Path, workers: int = 2) -> Iterator[tuple[str, Path]]:
-    """Yield (base URL, stderr log) of a gunicorn server on a free port; stop it after."""
+def running_server(index: Path, log_dir: Path, workers: int = 2,
+                   env: Mapping[str, str] | None = None) -> Iterator[tuple[str, Path]]:
+    """Yield (base URL, stderr log) of a gunicorn server on a free port; stop it after.
+    ``env``: settings (``TRACUU_*``) added to this process's environment for the server."""
     port = free_port()
     err = log_dir / f"server-{port}.err"
     with (log_dir / f"server-{port}.out").open("wb") as stdout, err.open("wb") as stderr:
         proc = subprocess.Popen(
             [sys.executable, "-m", "search_service", "--index", str(index),
              "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-            cwd=ROOT, stdout=stdout, stderr=stderr)
+            cwd=ROOT, stdout=stdout, stderr=stderr, env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_SECONDS

@@ -52,3 +52,22 @@ def test_every_api_route_is_documented():
             documented = rule.rule.replace("<path:doc_id>", "<id>")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert f"`{method} {documented}" in README, (method, rule.rule)
+
+
+def test_every_page_route_is_documented():
+    app = create_app({"INDEX": str(ROOT / "no-index"), "TESTING": True})
+    pages = [r.rule for r in app.url_map.iter_rules()
+             if not r.rule.startswith(("/api/", "/static/"))]
+    assert "/tim-kiem" in pages
+    for rule in pages:
+        assert f"`GET {rule.replace('<path:doc_id>', '<id>')}" in README, rule
+
+
+def test_the_widget_options_in_the_readme_are_the_widgets():
+    script = (ROOT / "search_service" / "static" / "tracuu-widget.js").read_text(encoding="utf-8")
+    options = set(re.findall(r"`(data-tracuu[a-z-]*)", README))
+    assert {"data-tracuu", "data-tracuu-per-page", "data-tracuu-css"} <= options
+    for option in options:
+        assert f'"{option}"' in script, option
+    for css_class in re.findall(r"`(tracuu-[a-z]+)`", README):
+        assert re.search(rf"[.\"' ]{css_class}\b", script), css_class
