@@ -18,7 +18,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["tracuu.index"] = SearchIndex(app.config["INDEX"],
-                                                 app.config["SNIPPET_CHARS"])
+                                                 app.config["SNIPPET_CHARS"],
+                                                 app.config["RESULT_CACHE"])
     errors.register(app)
     limits.init_app(app)
     app.register_blueprint(api.bp)

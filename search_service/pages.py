@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from search_service.api import MAX_DEPTH, index, search_payload
+from search_service.api import index, search_payload
 from search_service.errors import NotFound
 from search_service.highlight import mark_all, match_spans
 from search_service.query import parse_query
@@ -109,7 +109,8 @@ def search_page():
     args = {**state, "page": request.args.get("page", ""), "per_page": str(PER_PAGE),
             "facets": ",".join(FACETS)}
     result = search_payload(args)
-    last = max(1, min(math.ceil(result["total"] / PER_PAGE), MAX_DEPTH // PER_PAGE))
+    deepest = current_app.config["MAX_DEPTH"] // PER_PAGE
+    last = max(1, min(math.ceil(result["total"] / PER_PAGE), deepest))
     if result["page"] > last:
         raise NotFound(f"page {result['page']} is past the last page ({last})", "page")
     filters = {name: state[name] for name in FILTERS if name in state}

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indexer import analysis
 from indexer.abbreviations import Expansion, expand_query
 from indexer.fold import fold, has_diacritics
 from indexer.loosenumber import LooseNumber, parse_loose_numbers
+from search_service.boilerplate import minor_syllables
 
 _QUOTES = re.compile(r"[\"“”„«»]")
 
@@ -56,6 +58,17 @@ class ParsedQuery:
     ordered: tuple[str, ...] = ()  # the syllables in order, with repeats
     # abbreviations in the query spelled out, and full forms abbreviated (UBND ⇄ Ủy ban nhân dân)
     expansions: tuple[Expansion, ...] = ()
+    # syllables that occur only in question boilerplate ("đúng hay sai", "theo quy định")
+    minor: frozenset[str] = frozenset()
+
+    def is_minor(self, term: str) -> bool:
+        """A word, syllable, folded syllable or pair made only of boilerplate syllables."""
+        return bool(self.minor) and all(
+            part in self.minor or part in self._minor_folded for part in term.split("_"))
+
+    @property
+    def _minor_folded(self) -> frozenset[str]:
+        return frozenset(fold(s) for s in self.minor)
 
     @property
     def is_empty(self) -> bool:
@@ -80,6 +93,7 @@ def _split_phrases(text: str) -> tuple[str, list[str]]:
     return " ".join(parts), phrases
 
 
+@lru_cache(maxsize=4096)  # popular queries repeat; the result is immutable
 def parse_query(q: str) -> ParsedQuery:
     text = analysis.prepare(q)
     numbers = parse_loose_numbers(text)
@@ -108,4 +122,5 @@ def parse_query(q: str) -> ParsedQuery:
         accented=has_diacritics(free),
         ordered=tuple(syllables),
         expansions=expand_query(syllables) if syllables else (),
+        minor=minor_syllables(syllables),
     )

@@ -22,6 +22,7 @@ from indexer.fold import fold, fold_key
 from indexer.generations import GenerationHold, live_generation
 from indexer.loosenumber import Strength, number_keys
 from indexer.schema import FACETS
+from search_service.cache import LRUCache
 from search_service.highlight import match_spans, snippet
 from search_service.query import Filters, ParsedQuery
 from search_service.timelimit import search_within
@@ -37,11 +38,16 @@ WEIGHTS = {
     # an abbreviation spelled out (or a full form abbreviated); an ambiguous one (TT:
     # thị trấn, thông tư, trung tâm) so lightly that the literal form ranks first
     "abbreviation": 2.0, "ambiguous": 0.05,
+    # a term made only of question boilerplate ("đúng hay sai", "theo quy định"), as a share
+    # of its field's weight (search_service.boilerplate)
+    "boilerplate": 0.1,
 }
 HIT_FIELDS = ("id", "title", "url", "doc_number", "doc_type", "issuer", "date", "category")
 DOCUMENT_FIELDS = (*HIT_FIELDS, "summary", "author", "signer", "related", "cites", "text")
-SIMILAR_TERMS = 12
-SIMILAR_TEXT_CHARS = 4000
+# "More like this": the ``terms`` key terms (Whoosh's Bo1 model) of the title and the first
+# ``chars`` characters of the text, searched on ``field``, and the ``title_terms`` key terms
+# of the title on the title field at ``title_boost`` (bench/similar_eval.py measures them)
+SIMILAR = {"field": "body", "terms": 12, "chars": 4000, "title_terms": 6, "title_boost": 1.0}
 
 
 FACET_FIELDS = {**FACETS, "year": "year"}
@@ -119,19 +125,21 @@ def build_query(parsed: ParsedQuery) -> Q.Query | None:
     """The Whoosh query for a parsed user query (OR of all terms, phrases required)."""
     w = WEIGHTS
     clauses: list[Q.Query] = []
+
+    def terms(field: str, values) -> None:
+        for value in values:
+            boost = w[field] * (w["boilerplate"] if parsed.is_minor(value) else 1.0)
+            clauses.append(Q.Term(field, value, boost=boost))
+
     if parsed.accented:
-        for word in parsed.words:
-            clauses += [Q.Term("title", word, boost=w["title"]),
-                        Q.Term("body", word, boost=w["body"])]
-        for syl in parsed.syllables:
-            clauses += [Q.Term("title_syl", syl, boost=w["title_syl"]),
-                        Q.Term("body_syl", syl, boost=w["body_syl"])]
-    for pair in parsed.bigrams:
-        clauses += [Q.Term("title_bi", pair, boost=w["title_bi"]),
-                    Q.Term("body_bi", pair, boost=w["body_bi"])]
-    for syl in parsed.folded:
-        clauses += [Q.Term("title_fold", syl, boost=w["title_fold"]),
-                    Q.Term("body_fold", syl, boost=w["body_fold"])]
+        terms("title", parsed.words)
+        terms("body", parsed.words)
+        terms("title_syl", parsed.syllables)
+        terms("body_syl", parsed.syllables)
+    terms("title_bi", parsed.bigrams)
+    terms("body_bi", parsed.bigrams)
+    terms("title_fold", parsed.folded)
+    terms("body_fold", parsed.folded)
     for exp in parsed.expansions:
         # an accented query tries the spelled-out form on the exact fields and the folded
         # form on the folded ones, as it does its own words; a bare query only the latter
@@ -176,10 +184,12 @@ def _pick(fields: dict, names: tuple[str, ...]) -> dict:
 class SearchIndex:
     """A live index directory, as seen by one process."""
 
-    def __init__(self, root: str | Path, snippet_chars: int = 240):
+    def __init__(self, root: str | Path, snippet_chars: int = 240, cache_size: int = 1024):
         self.root = Path(root)
         self.snippet_chars = snippet_chars
         self._local = threading.local()
+        # result pages of popular queries; keyed by index version, so never stale
+        self._pages: LRUCache[SearchPage] = LRUCache(cache_size)
 
     def _searcher(self):
         local = self._local
@@ -216,12 +226,31 @@ class SearchIndex:
         self._searcher()
         return self._local.generation.name
 
+    def version(self) -> tuple[str, int]:
+        """The live generation and its latest commit, as this thread's searcher sees it."""
+        searcher = self._searcher()
+        return self._local.generation.name, searcher.reader().generation()
+
     def search(self, parsed: ParsedQuery | None, page: int, per_page: int,
                filters: Filters = NO_FILTERS, sort: str = "relevance",
                facets: tuple[str, ...] = (), time_limit: float = 0.0) -> SearchPage:
         """One page of results; ``parsed`` None lists the documents the filters select.
 
         Matching stops after ``time_limit`` seconds (0: never) with a partial page."""
+        started = time.perf_counter()
+        key = (self.version(), parsed, page, per_page, filters, sort, facets)
+        cached = self._pages.get_or_compute(
+            key, lambda: self._search(parsed, page, per_page, filters, sort, facets, time_limit),
+            keep=lambda result: not result.partial)  # a cut-short page is not the answer
+        # callers may change what they get: hand out copies
+        return SearchPage(cached.total, [dict(h) for h in cached.hits],
+                          (time.perf_counter() - started) * 1000,
+                          None if cached.facets is None
+                          else {k: dict(v) for k, v in cached.facets.items()}, cached.partial)
+
+    def _search(self, parsed: ParsedQuery | None, page: int, per_page: int,
+                filters: Filters, sort: str, facets: tuple[str, ...],
+                time_limit: float) -> SearchPage:
         started = time.perf_counter()
         if parsed is None:
             query = Q.Every()
@@ -309,9 +338,19 @@ class SearchIndex:
         if docnum is None:
             return None
         fields = searcher.stored_fields(docnum)
-        text = f"{fields.get('title', '')}\n{fields.get('text', '')[:SIMILAR_TEXT_CHARS]}"
-        results = searcher.more_like(docnum, "body", text=text, top=limit,
-                                     numterms=SIMILAR_TERMS)
+        title = fields.get("title", "")
+        text = f"{title}\n{fields.get('text', '')[:SIMILAR['chars']]}"
+        field = SIMILAR["field"]
+        clauses = [Q.Term(field, term, boost=weight) for term, weight in
+                   searcher.key_terms_from_text(field, text, numterms=SIMILAR["terms"],
+                                                normalize=False)]
+        if title and SIMILAR["title_terms"]:
+            clauses += [Q.Term("title", term, boost=weight * SIMILAR["title_boost"])
+                        for term, weight in searcher.key_terms_from_text(
+                            "title", title, numterms=SIMILAR["title_terms"], normalize=False)]
+        if not clauses:
+            return []
+        results = searcher.search(Q.Or(clauses), limit=limit, mask={docnum})
         hits = []
         for hit in results:
             out = _pick(hit.fields(), HIT_FIELDS)

@@ -52,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
             "writer before answering 409."),
     Setting("CORS_ORIGINS", "", "Origins allowed to call /api/* from a browser (the widget), "
             "comma-separated, `*` for any; empty: no CORS headers."),
+    Setting("RESULT_CACHE", 1024, "Result pages kept per server process for repeated queries "
+            "(0: none); a new index generation or commit makes old entries unreachable."),
 )
 
 
