@@ -32,8 +32,11 @@ from search_service.timelimit import search_within
 # one. A query typed without any diacritics is read as accents left out, and
 # searches the folded fields alone, where bigrams tell "nghị quyết" from "nghi".
 WEIGHTS = {
-    "title": 3.0, "title_syl": 2.0, "title_fold": 1.0, "title_bi": 2.0,
-    "body": 1.0, "body_syl": 1.0, "body_fold": 0.4, "body_bi": 0.8,
+    # the title no more than the body: where titles share words (a law's name on each of
+    # its articles, a column's name on each of its stories) a higher title weight ranks
+    # by those words; word pairs count more than single syllables (docs/relevance.md)
+    "title": 1.0, "title_syl": 1.0, "title_fold": 0.4, "title_bi": 1.6,
+    "body": 1.0, "body_syl": 1.0, "body_fold": 0.4, "body_bi": 1.6,
     "docnum": 10.0, "cites_keys": 1.0,
     # an abbreviation spelled out (or a full form abbreviated); an ambiguous one (TT:
     # thị trấn, thông tư, trung tâm) so lightly that the literal form ranks first
@@ -47,7 +50,7 @@ DOCUMENT_FIELDS = (*HIT_FIELDS, "summary", "author", "signer", "related", "cites
 # "More like this": the ``terms`` key terms (Whoosh's Bo1 model) of the title and the first
 # ``chars`` characters of the text, searched on ``field``, and the ``title_terms`` key terms
 # of the title on the title field at ``title_boost`` (bench/similar_eval.py measures them)
-SIMILAR = {"field": "body", "terms": 12, "chars": 4000, "title_terms": 6, "title_boost": 1.0}
+SIMILAR = {"field": "body", "terms": 12, "chars": 4000, "title_terms": 10, "title_boost": 2.0}
 
 
 FACET_FIELDS = {**FACETS, "year": "year"}
