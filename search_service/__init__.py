@@ -8,6 +8,7 @@ from flask import Flask, jsonify
 
 from search_service import api, errors, settings
 from search_service.searcher import SearchIndex
+from search_service.vocabulary import VocabularyCache
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -19,6 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["tracuu.index"] = SearchIndex(app.config["INDEX"],
                                                  app.config["SNIPPET_CHARS"])
+    app.extensions["tracuu.vocabulary"] = VocabularyCache(app.extensions["tracuu.index"])
     errors.register(app)
     app.register_blueprint(api.bp)
 
@@ -27,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return jsonify({
             "service": "Tra cứu",
             "endpoints": ["/api/search?q=", "/api/documents/<id>",
-                          "/api/documents/<id>/similar", "/api/health"],
+                          "/api/documents/<id>/similar", "/api/suggest?q=", "/api/health"],
         })
 
     return app

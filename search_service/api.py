@@ -1,20 +1,26 @@
-"""The JSON API: ``/api/search``, ``/api/documents/<id>``, ``/similar``, ``/api/health``."""
+"""The JSON API: ``/api/search``, ``/api/suggest``, ``/api/documents/<id>``, ``/similar``,
+``/api/health``."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from flask import Blueprint, current_app, jsonify, request
 
+from search_service.autocomplete import complete
 from search_service.errors import BadRequest, NotFound
 from search_service.query import Filters, parse_query
 from search_service.searcher import FACET_FIELDS, SORTS, SearchIndex
+from search_service.suggest import suggest
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 # Deeper than this a result page is refused: scoring page × per_page hits is
 # the cost, and no person reads result 10,001.
 MAX_DEPTH = 10_000
+# /api/suggest: a dropdown, not a result page
+SUGGEST_LIMIT, SUGGEST_MAX = 8, 20
 
 
 def index() -> SearchIndex:
@@ -103,7 +109,26 @@ def search():
     }
     if result.facets is not None:
         body["facets"] = result.facets
+    if parsed is not None and parsed.syllables:
+        found = suggest(q, current_app.extensions["tracuu.vocabulary"].get())
+        if found is not None:
+            body["suggestion"] = {"text": found.text, "html": found.html}
     return jsonify(body)
+
+
+@bp.get("/suggest")
+def suggest_titles():
+    q = request.args.get("q", "")
+    if not q.strip():
+        raise BadRequest("parameter 'q' is required and must not be empty")
+    max_len = current_app.config["MAX_QUERY_LENGTH"]
+    if len(q) > max_len:
+        raise BadRequest(f"parameter 'q' is longer than {max_len} characters ({len(q)})")
+    limit = _int_arg("limit", SUGGEST_LIMIT, 1, SUGGEST_MAX)
+    started = time.perf_counter()
+    hits = complete(index().searcher(), q, limit)
+    return jsonify({"query": q, "took_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "hits": hits})
 
 
 def _known(value, doc_id: str):

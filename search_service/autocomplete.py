@@ -1,0 +1,175 @@
+"""Autocomplete: titles and document numbers that continue what is being typed.
+
+``nghi q`` → titles with ``nghị`` followed by a word starting with ``q`` (``Nghị quyết …``),
+with or without diacritics; ``15/2020`` → documents numbered ``15/2020/…``. The work is done
+by the index, per request, on the title fields it already has (no structure held in memory):
+
+- consecutive words must stand together in the title: each pair is a term of ``title_bi``
+  (folded syllable pairs), the last pair a *prefix* of one (``nghi_q…``);
+- a lone word is a folded syllable of ``title_fold``, the last one a prefix;
+- a token with digits and ``/``, ``-`` or ``.`` is the beginning of a document number (a
+  prefix of a ``docnum`` key: ``15/2020`` → ``15/2020/nd-cp``);
+- if the pairs find fewer titles than asked, the words are then required in any order.
+
+A prefix is expanded to its most frequent completions only (``MAX_EXPANSIONS``), which
+bounds the cost of a one-letter prefix on a large index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from whoosh import query as Q
+
+from indexer.analysis import prepare
+from indexer.fold import fold
+
+MAX_EXPANSIONS = 40
+# Words typed with diacritics: a title with those exact syllables comes first.
+EXACT_BOOST = 2.0
+_NUMBERISH = re.compile(r"\d.*[/\-.]|[/\-.].*\d")
+_SYLLABLE = re.compile(r"[^\W_]+")
+_EDGE = "\"'“”‘’„«»()[]{},;:!?…"
+FIELDS = ("id", "title", "doc_number", "doc_type", "date")
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What was typed, as index terms: folded syllables (the last maybe incomplete)."""
+
+    syllables: tuple[str, ...]  # folded, in order
+    exact: tuple[str, ...]  # lowercase syllables typed with diacritics
+    numbers: tuple[str, ...]  # document-number beginnings, as docnum keys are written
+    complete: bool  # the last token is finished (a space after it)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.syllables or self.numbers)
+
+
+def number_prefix(token: str) -> str:
+    """``05-NQ/TU`` → ``5-nq/tu``: lowercase, folded, leading zeros dropped (as docnum keys)."""
+    key = fold(token.lower())
+    return re.sub(r"^0+(?=\d)", "", key)
+
+
+def parse_typed(q: str) -> Typed:
+    text = prepare(q)
+    sylls: list[str] = []
+    exact: list[str] = []
+    numbers: list[str] = []
+    for token in text.split():
+        token = token.strip(_EDGE)
+        if not token:
+            continue
+        if _NUMBERISH.search(token) and any(c.isdigit() for c in token):
+            numbers.append(number_prefix(token))
+            continue
+        for syl in _SYLLABLE.findall(token.lower()):
+            sylls.append(fold(syl))
+            if syl != fold(syl):
+                exact.append(syl)
+    complete = bool(text) and text[-1].isspace()
+    return Typed(tuple(sylls), tuple(exact), tuple(numbers), complete)
+
+
+def _expand(reader, field: str, prefix: str) -> list[str]:
+    """The most frequent terms of ``field`` starting with ``prefix``."""
+    found = [(info.doc_frequency(), text) for text, info in reader.iter_prefix(field, prefix)]
+    found.sort(key=lambda ft: -ft[0])
+    out = []
+    for _, text in found[:MAX_EXPANSIONS]:
+        out.append(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return out
+
+
+def _term_or_prefix(reader, field: str, text: str, prefix: bool) -> Q.Query | None:
+    if not prefix:
+        return Q.Term(field, text)
+    terms = _expand(reader, field, text)
+    if not terms:
+        return None
+    return Q.Term(field, terms[0]) if len(terms) == 1 else Q.Or([Q.Term(field, t) for t in terms])
+
+
+def _numbers(reader, typed: Typed) -> list[Q.Query] | None:
+    out = []
+    for number in typed.numbers:
+        clause = _term_or_prefix(reader, "docnum", number, prefix=True)
+        if clause is None:
+            return None
+        out.append(clause)
+    return out
+
+
+def strict_query(reader, typed: Typed) -> Q.Query | None:
+    """Words next to each other as typed (pairs), the last one a prefix; None: no match."""
+    musts = _numbers(reader, typed)
+    if musts is None:
+        return None
+    s = typed.syllables
+    last_prefix = not typed.complete and not typed.numbers
+    if len(s) == 1:
+        clause = _term_or_prefix(reader, "title_fold", s[0], last_prefix)
+        if clause is None:
+            return None
+        musts.append(clause)
+    for i in range(len(s) - 1):
+        is_last = i == len(s) - 2
+        clause = _term_or_prefix(reader, "title_bi", f"{s[i]}_{s[i + 1]}",
+                                 last_prefix and is_last)
+        if clause is None:
+            return None
+        musts.append(clause)
+    return Q.And(musts) if musts else None
+
+
+def loose_query(reader, typed: Typed) -> Q.Query | None:
+    """Every word somewhere in the title, the last one a prefix."""
+    musts = _numbers(reader, typed)
+    if musts is None:
+        return None
+    last_prefix = not typed.complete and not typed.numbers
+    for i, syl in enumerate(typed.syllables):
+        clause = _term_or_prefix(reader, "title_fold", syl,
+                                 last_prefix and i == len(typed.syllables) - 1)
+        if clause is None:
+            return None
+        musts.append(clause)
+    return Q.And(musts) if musts else None
+
+
+def _ranked(query: Q.Query, typed: Typed) -> Q.Query:
+    if not typed.exact:
+        return query
+    bonus = Q.Or([Q.Term("title_syl", s, boost=EXACT_BOOST) for s in typed.exact])
+    return Q.AndMaybe(query, bonus)
+
+
+def complete(searcher, q: str, limit: int) -> list[dict]:
+    """Up to ``limit`` documents whose title or number continues ``q``, best first."""
+    typed = parse_typed(q)
+    if typed.is_empty:
+        return []
+    reader = searcher.reader()
+    found: list[int] = []
+    for build in (strict_query, loose_query):
+        if len(found) >= limit:
+            break
+        if build is loose_query and len(typed.syllables) < 2:
+            break  # the same query again
+        query = build(reader, typed)
+        if query is None:
+            continue
+        results = searcher.search(_ranked(query, typed), limit=limit - len(found),
+                                  mask=set(found) or None)
+        found += [hit.docnum for hit in results]
+    return [_item(searcher.stored_fields(n)) for n in found]
+
+
+def _item(fields: dict) -> dict:
+    out = {name: fields.get(name, "") for name in FIELDS}
+    out["url"] = "/van-ban/" + quote(str(out["id"]), safe="")
+    return out

@@ -1,0 +1,58 @@
+"""The index's words with their counts, read once per index generation (for did-you-mean).
+
+The words fields (``title``, ``body``: pyvi's words, accented, lowercase) already hold the
+language model we need: every word and how often it occurs. Reading their lexicon takes a
+moment on a big index, so it is done once per process and generation, on first use, and kept
+until the generation changes; requests meanwhile wait for it rather than read it twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+from search_service.restore import Vocabulary, build_vocabulary
+from search_service.searcher import SearchIndex
+
+# A title word says more about what people search for than a body word.
+FIELD_WEIGHTS = (("title", 5), ("body", 1))
+# Words seen fewer times than this are left out (typos, OCR debris): they cost memory
+# and would be proposed as corrections.
+MIN_COUNT = 2
+
+
+def lexicon_terms(reader) -> Iterator[tuple[str, int]]:
+    """``(word, weighted count)`` for every word of the words fields (a Whoosh reader)."""
+    for fieldname, weight in FIELD_WEIGHTS:
+        if fieldname not in reader.schema:
+            continue
+        for text, info in reader.iter_field(fieldname):
+            word = text.decode("utf-8") if isinstance(text, bytes) else text
+            if word.replace("_", "").isalpha():
+                yield word, int(info.weight()) * weight
+
+
+def read_vocabulary(reader) -> Vocabulary:
+    return build_vocabulary(lexicon_terms(reader), min_count=MIN_COUNT)
+
+
+class VocabularyCache:
+    """The vocabulary of ``index``'s live generation, rebuilt when that changes."""
+
+    def __init__(self, index: SearchIndex):
+        self.index = index
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._vocab: Vocabulary | None = None
+
+    def get(self) -> Vocabulary:
+        searcher = self.index.searcher()
+        reader = searcher.reader()
+        key = (self.index.generation(), reader.generation())
+        if key == self._key and self._vocab is not None:
+            return self._vocab
+        with self._lock:
+            if key != self._key or self._vocab is None:
+                self._vocab = read_vocabulary(reader)
+                self._key = key
+            return self._vocab
