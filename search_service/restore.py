@@ -19,6 +19,7 @@ caller restores the typed case.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -35,7 +36,21 @@ EDIT_COST = math.log(1e-4)  # one letter wrong: rare next to any reading without
 SYLLABLE_ONLY = math.log(0.05)  # a syllable seen only inside longer words, read on its own
 UNKNOWN = math.log(1e-3)  # a typed syllable no indexed word has, kept as typed
 
+MARK_MISSING = math.log(0.01)  # per letter with a mark typed that the correction lacks
+
+KEEP_ACCENTED, KEEP_KNOWN = "accented", "known"
+# Readings kept per position when word pairs make the last word matter.
+BEAM = 12
+# Weight of the word-pair estimate against the single-word one.
+PAIR_WEIGHT = 0.8
+LOG_NO_PAIR = math.log(1 - PAIR_WEIGHT)
+
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+# The shape of a Vietnamese syllable without its marks: onset, one to three vowels, coda.
+# A bare word the index does not know and of another shape (``Dash``, ``iKON``, ``NES``)
+# is a name or a foreign word, not a typo: it is left alone.
+_VIETNAMESE = re.compile(r"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+                         r"[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?")
 
 
 @dataclass
@@ -52,7 +67,15 @@ class Vocabulary:
     folded: Mapping[str, int]
     total: int
     max_len: int = 1
+    # optional: (word, next word) → count, words written with spaces ("nghị quyết")
+    pairs: Mapping[tuple[str, str], int] = field(default_factory=dict)
     _by_fold: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict, repr=False)
+
+    def count(self, form: str) -> int:
+        """How often the word ``form`` (``nghị quyết``) was indexed (0: not among the
+        forms kept)."""
+        key = " ".join(fold(s) for s in form.split(" "))
+        return next((c for f, c in self.words.get(key, ()) if f == form), 0)
 
     def syllable_forms(self, folded: str) -> tuple[tuple[str, int], ...]:
         """Accented syllables folding to ``folded``, most frequent first."""
@@ -60,7 +83,8 @@ class Vocabulary:
 
 
 def build_vocabulary(terms: Iterable[tuple[str, int]], forms_per_key: int = FORMS_PER_KEY,
-                     min_count: int = 1) -> Vocabulary:
+                     min_count: int = 1, pairs: Mapping[tuple[str, str], int] | None = None
+                     ) -> Vocabulary:
     """A vocabulary from ``(word, count)`` pairs: words as indexed (``nghị_quyết``), lowercase.
 
     Terms that are not all letters (numbers, codes) are skipped; a word listed twice (title
@@ -93,7 +117,8 @@ def build_vocabulary(terms: Iterable[tuple[str, int]], forms_per_key: int = FORM
     by_fold_sorted = {f: tuple(sorted(v, key=lambda fc: (-fc[1], fc[0]))[:forms_per_key])
                       for f, v in by_fold.items()}
     total = sum(counts.values()) or 1
-    return Vocabulary(words, syllables, folded, total, max_len, by_fold_sorted)
+    return Vocabulary(words, syllables, folded, total, max_len, pairs=pairs or {},
+                      _by_fold=by_fold_sorted)
 
 
 def edits1(word: str) -> set[str]:
@@ -122,17 +147,42 @@ class _Choice:
     fixed: str | None  # an accented syllable the reading must keep, or None
 
 
-def _choices(typed: list[str], vocab: Vocabulary, keep_accents: bool) -> list[_Choice]:
+def may_be_typo(syl: str, vocab: Vocabulary, among_accents: bool = False) -> bool:
+    """A syllable the index does not know as written that may be a Vietnamese one mistyped:
+    it has marks (only Vietnamese has these), or the shape of a Vietnamese syllable and
+    either no indexed syllable folds to it or the rest of the query has diacritics (so this
+    one was meant to have them too: ``vit`` beside ``Nam`` in ``Vit Nam vay``)."""
+    if syl in vocab.syllables:
+        return False
+    f = fold(syl)
+    if not any(c in "aeiouy" for c in f):
+        return False  # no vowel: an acronym (CĐCS), not a syllable
+    if syl != f:
+        return True
+    return (among_accents or f not in vocab.folded) and _VIETNAMESE.fullmatch(f) is not None
+
+
+def _choices(typed: list[str], vocab: Vocabulary, keep: str, among_accents: bool
+             ) -> list[_Choice]:
     out = []
     for syl in typed:
         f = fold(syl)
-        keep = keep_accents and syl != f and syl in vocab.syllables
-        if f in vocab.folded:
-            options: tuple[tuple[str, float], ...] = ((f, 0.0),)
-        else:
+        kept = syl in vocab.syllables and (keep == KEEP_KNOWN or syl != f)
+        options: tuple[tuple[str, float], ...] = ((f, 0.0),) if f in vocab.folded else ()
+        if may_be_typo(syl, vocab, among_accents):
             options = ((f, 0.0), *((n, EDIT_COST) for n in neighbours(f, vocab)))
-        out.append(_Choice(options, syl if keep else None))
+        out.append(_Choice(options or ((f, 0.0),), syl if kept else None))
     return out
+
+
+def _marks_cost(form: list[str], typed: list[str]) -> float:
+    """Marks typed on a syllable the index does not know should survive its correction
+    (``gớii`` → ``giới``, not ``gọi``)."""
+    cost = 0.0
+    for got, want in zip(form, typed, strict=False):
+        if got != want:
+            cost += MARK_MISSING * sum(1 for c in set(want) if not c.isascii() and c not in got)
+    return cost
 
 
 def _span_options(choices: list[_Choice], i: int, j: int) -> list[tuple[str, float]]:
@@ -156,13 +206,15 @@ def _candidates(choices: list[_Choice], typed: list[str], vocab: Vocabulary, i: 
         for form, count in vocab.words.get(key, ()):
             sylls = form.split(" ")
             if _fits(sylls, choices, i):
-                out.append((sylls, math.log(count) - log_total + cost))
+                cost_marks = _marks_cost(sylls, typed[i:j])
+                out.append((sylls, math.log(count) - log_total + cost + cost_marks))
                 seen.add(tuple(sylls))
         if j - i == 1:
             # a syllable known only inside longer words may still stand alone
             for form, count in vocab.syllable_forms(key):
                 if (form,) not in seen and _fits([form], choices, i):
-                    out.append(([form], math.log(count) - log_total + SYLLABLE_ONLY + cost))
+                    out.append(([form], math.log(count) - log_total + SYLLABLE_ONLY + cost
+                                + _marks_cost([form], typed[i:j])))
                     seen.add((form,))
     if j - i == 1 and (typed[i],) not in seen:
         # as typed: always possible, never likely unless nothing else is
@@ -173,59 +225,56 @@ def _candidates(choices: list[_Choice], typed: list[str], vocab: Vocabulary, i: 
     return out
 
 
-def best_reading(typed: list[str], vocab: Vocabulary, keep_accents: bool = True
-                 ) -> tuple[list[str], float]:
+def best_reading(typed: list[str], vocab: Vocabulary, keep: str = KEEP_ACCENTED,
+                 among_accents: bool = False) -> tuple[list[str], float]:
     """The likeliest accented reading of lowercase syllables ``typed`` and its log-probability.
 
-    ``keep_accents``: syllables typed with diacritics that the index knows stay as typed.
+    Syllables the index knows as typed stay as typed: those with diacritics
+    (``KEEP_ACCENTED``) or all of them (``KEEP_KNOWN``: only typos are read again).
+    ``among_accents``: the query has diacritics elsewhere, so a bare syllable the index does
+    not know bare is taken for a typo too. With word pairs in the vocabulary, a word's
+    likelihood also depends on the word before it (a Viterbi search over the last word).
     """
     n = len(typed)
     if n == 0:
         return [], 0.0
-    choices = _choices(typed, vocab, keep_accents)
-    best: list[tuple[float, int, list[str]] | None] = [None] * (n + 1)
-    best[0] = (0.0, 0, [])
+    choices = _choices(typed, vocab, keep, among_accents)
+    # states[j]: last word (joined) → (score, start of that word, previous word, syllables)
+    states: list[dict[str, tuple[float, int, str, list[str]]]] = [{} for _ in range(n + 1)]
+    states[0][""] = (0.0, 0, "", [])
     for j in range(1, n + 1):
+        found = states[j]
         for i in range(max(0, j - vocab.max_len), j):
-            prev = best[i]
-            if prev is None:
+            if not states[i]:
                 continue
             for sylls, score in _candidates(choices, typed, vocab, i, j):
-                total = prev[0] + score
-                current = best[j]
-                if current is None or total > current[0]:
-                    best[j] = (total, i, sylls)
+                word = " ".join(sylls)
+                for prev, (prev_score, _, _, _) in states[i].items():
+                    total = prev_score + score + _pair_bonus(vocab, prev, word)
+                    if word not in found or total > found[word][0]:
+                        found[word] = (total, i, prev, sylls)
+        if len(found) > BEAM:
+            kept = sorted(found.items(), key=lambda kv: -kv[1][0])[:BEAM]
+            states[j] = dict(kept)
+    word, (score, _, _, _) = max(states[n].items(), key=lambda kv: kv[1][0])
     out: list[str] = []
     j = n
     while j > 0:
-        entry = best[j]
-        assert entry is not None  # position j-1 always has its typed form as a candidate
-        out[:0] = entry[2]
-        j = entry[1]
-    final = best[n]
-    assert final is not None
-    return out, final[0]
+        _, i, prev, sylls = states[j][word]
+        out[:0] = sylls
+        j, word = i, prev
+    return out, score
 
 
-def typed_score(typed: list[str], vocab: Vocabulary) -> float:
-    """The log-probability of the syllables read exactly as typed (for a margin)."""
-    log_total = math.log(vocab.total)
-    fixed = [_Choice(((fold(s), 0.0),), s) for s in typed]
-    n = len(typed)
-    best: list[float | None] = [None] * (n + 1)
-    best[0] = 0.0
-    for j in range(1, n + 1):
-        for i in range(max(0, j - vocab.max_len), j):
-            prev = best[i]
-            if prev is None:
-                continue
-            scores = [math.log(count) - log_total
-                      for form, count in vocab.words.get(" ".join(fold(s) for s in typed[i:j]), ())
-                      if _fits(form.split(" "), fixed, i)]
-            if j - i == 1:
-                known = vocab.syllables.get(typed[i], 0)
-                scores.append((math.log(known) - log_total + SYLLABLE_ONLY) if known
-                              else UNKNOWN - log_total)
-            if scores and (best[j] is None or prev + max(scores) > best[j]):
-                best[j] = prev + max(scores)
-    return best[n] if best[n] is not None else UNKNOWN * n
+def _pair_bonus(vocab: Vocabulary, prev: str, word: str) -> float:
+    """How much likelier ``word`` is after ``prev`` than anywhere (interpolated bigram)."""
+    if not vocab.pairs or not prev:
+        return 0.0
+    together = vocab.pairs.get((prev, word), 0)
+    if not together:
+        return LOG_NO_PAIR
+    p_word = vocab.count(word) / vocab.total
+    prev_count = vocab.count(prev)
+    if not p_word or not prev_count:
+        return LOG_NO_PAIR
+    return math.log((1 - PAIR_WEIGHT) + PAIR_WEIGHT * together / prev_count / p_word)

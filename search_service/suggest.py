@@ -15,11 +15,11 @@ from html import escape
 
 from indexer.analysis import prepare
 from indexer.fold import has_diacritics
-from search_service.restore import Vocabulary, best_reading, typed_score
+from search_service.restore import KEEP_KNOWN, Vocabulary, best_reading
 
-# A query typed with diacritics is proposed another reading of words the index knows only
-# when that reading is this much likelier than the query as typed (natural log): correct
-# queries are left alone. Words the index does not know at all are always worth correcting.
+# In a query typed with diacritics, the words the index knows as typed are read otherwise
+# only when that reading is this much likelier (natural log) than the query with only its
+# typos corrected: correct queries are left alone.
 ACCENTED_MARGIN = math.log(1e4)
 # Punctuation that may stick to a word (``nghị quyết,``) without making it a code.
 _EDGE = "\"'“”‘’„«»()[]{},.;:!?…"
@@ -81,12 +81,13 @@ def suggest(query: str, vocab: Vocabulary) -> Suggestion | None:
     changes: dict[int, tuple[int, str]] = {}  # start → (end, replacement)
     for run in _runs(text):
         typed = [s.text for s in run]
-        reading, score = best_reading(typed, vocab)
+        reading, score = best_reading(typed, vocab, among_accents=accented)
+        if accented:
+            # typos first; then words the index knows bare read otherwise, if far likelier
+            fixed, fixed_score = best_reading(typed, vocab, KEEP_KNOWN, among_accents=True)
+            if score - fixed_score < ACCENTED_MARGIN:
+                reading = fixed
         if reading == typed:
-            continue
-        known_changed = any(new != old and old in vocab.syllables
-                            for new, old in zip(reading, typed, strict=False))
-        if accented and known_changed and score - typed_score(typed, vocab) < ACCENTED_MARGIN:
             continue
         if len(reading) != len(typed):  # never: one reading syllable per typed one
             continue

@@ -1,16 +1,20 @@
 """The index's words with their counts, read once per index generation (for did-you-mean).
 
-The words fields (``title``, ``body``: pyvi's words, accented, lowercase) already hold the
-language model we need: every word and how often it occurs. Reading their lexicon takes a
-moment on a big index, so it is done once per process and generation, on first use, and kept
-until the generation changes; requests meanwhile wait for it rather than read it twice.
+The words fields (``title``, ``body``: pyvi's words, accented, lowercase) hold most of the
+language model we need: every word and how often it occurs. Which word follows which is
+counted by the build beside the index (``indexer.wordpairs``). Reading both takes a moment on
+a big index, so it is done once per process and generation, on first use, and kept until the
+generation changes; requests meanwhile wait for it rather than read it twice.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
+from indexer.generations import GENERATIONS
+from indexer.wordpairs import WordPairs
 from search_service.restore import Vocabulary, build_vocabulary
 from search_service.searcher import SearchIndex
 
@@ -18,7 +22,7 @@ from search_service.searcher import SearchIndex
 FIELD_WEIGHTS = (("title", 5), ("body", 1))
 # Words seen fewer times than this are left out (typos, OCR debris): they cost memory
 # and would be proposed as corrections.
-MIN_COUNT = 2
+MIN_COUNT = 1
 
 
 def lexicon_terms(reader) -> Iterator[tuple[str, int]]:
@@ -32,8 +36,11 @@ def lexicon_terms(reader) -> Iterator[tuple[str, int]]:
                 yield word, int(info.weight()) * weight
 
 
-def read_vocabulary(reader) -> Vocabulary:
-    return build_vocabulary(lexicon_terms(reader), min_count=MIN_COUNT)
+def read_vocabulary(reader, generation: str | Path | None = None) -> Vocabulary:
+    """The vocabulary of an index reader, with the word pairs its build counted (in the
+    ``generation`` directory: ``indexer.wordpairs``) when there are some."""
+    pairs = WordPairs.load(generation) if generation is not None else None
+    return build_vocabulary(lexicon_terms(reader), min_count=MIN_COUNT, pairs=pairs)
 
 
 class VocabularyCache:
@@ -48,11 +55,12 @@ class VocabularyCache:
     def get(self) -> Vocabulary:
         searcher = self.index.searcher()
         reader = searcher.reader()
-        key = (self.index.generation(), reader.generation())
+        name = self.index.generation()
+        key = (name, reader.generation())
         if key == self._key and self._vocab is not None:
             return self._vocab
         with self._lock:
             if key != self._key or self._vocab is None:
-                self._vocab = read_vocabulary(reader)
+                self._vocab = read_vocabulary(reader, self.index.root / GENERATIONS / name)
                 self._key = key
             return self._vocab
