@@ -67,6 +67,7 @@ def timed(client, path: str, queries: list[str], **params) -> tuple[list[float],
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.autocomplete")
     parser.add_argument("--index", help="an existing index (default: build news-2k + legal)")
+    parser.add_argument("--describe", help="what --index holds, for docs/ (default: its path)")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -96,7 +97,7 @@ def main() -> None:
                          f"{b50:.1f} ms", f"{b50 / p50:.1f}×", f"{empty}"))
     out = table(rows, ("queries", "n", "/api/suggest p50", "p95", "/api/search p50 (baseline)",
                        "suggest faster by", "no completion"))
-    where = args.index or "news-2k + legal-documents, built by the benchmark"
+    where = args.describe or args.index or "news-2k + legal-documents, built by the benchmark"
     markdown = (
         "## Autocomplete (`/api/suggest`)\n\n"
         f"`python -m bench.autocomplete` on {machine()}: index {where} ({docs:,} documents). "

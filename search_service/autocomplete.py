@@ -9,26 +9,36 @@ by the index, per request, on the title fields it already has (no structure held
 - a lone word is a folded syllable of ``title_fold``, the last one a prefix;
 - a token with digits and ``/``, ``-`` or ``.`` is the beginning of a document number (a
   prefix of a ``docnum`` key: ``15/2020`` → ``15/2020/nd-cp``);
-- if the pairs find fewer titles than asked, the words are then required in any order.
+- if the pairs find no title, the words are then required in any order.
 
 A prefix is expanded to its most frequent completions only (``MAX_EXPANSIONS``), which
-bounds the cost of a one-letter prefix on a large index.
+match without being scored (``AnyOf``): that bounds the cost of a one-letter prefix on a
+large index. Titles that begin with the first typed word rank first, then those with the
+syllables typed with diacritics, then BM25 of the complete pairs typed; with a lone prefix
+typed, the titles come in index order.
 """
 
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from whoosh import query as Q
+from whoosh.matching import ListMatcher, NullMatcherClass
+from whoosh.query.spans import SpanFirst
 
 from indexer.analysis import prepare
 from indexer.fold import fold
 
 MAX_EXPANSIONS = 40
+# The score a completed prefix adds (a constant: see AnyOf).
+PREFIX_WEIGHT = 1.0
 # Words typed with diacritics: a title with those exact syllables comes first.
 EXACT_BOOST = 2.0
+# A title that begins with the first typed word comes first.
+START_BOOST = 4.0
 _NUMBERISH = re.compile(r"\d.*[/\-.]|[/\-.].*\d")
 _SYLLABLE = re.compile(r"[^\W_]+")
 _EDGE = "\"'“”‘’„«»()[]{},;:!?…"
@@ -85,13 +95,30 @@ def _expand(reader, field: str, prefix: str) -> list[str]:
     return out
 
 
+class AnyOf(Q.Or):
+    """Documents with any of the terms, unscored: a prefix's completions only filter.
+
+    Scoring a union of frequent terms is most of the cost of a prefix query (every posting
+    scored to rank them); the complete words typed before it rank the documents instead.
+    """
+
+    def matcher(self, searcher, context=None):
+        from whoosh.searching import SearchContext
+
+        context = (context or SearchContext()).set(weighting=None)
+        m = super().matcher(searcher, context)
+        if isinstance(m, NullMatcherClass):
+            return m
+        return ListMatcher(array("I", m.all_ids()), all_weights=self.boost)
+
+
 def _term_or_prefix(reader, field: str, text: str, prefix: bool) -> Q.Query | None:
     if not prefix:
         return Q.Term(field, text)
     terms = _expand(reader, field, text)
     if not terms:
         return None
-    return Q.Term(field, terms[0]) if len(terms) == 1 else Q.Or([Q.Term(field, t) for t in terms])
+    return AnyOf([Q.Term(field, t) for t in terms], boost=PREFIX_WEIGHT)
 
 
 def _numbers(reader, typed: Typed) -> list[Q.Query] | None:
@@ -142,10 +169,16 @@ def loose_query(reader, typed: Typed) -> Q.Query | None:
 
 
 def _ranked(query: Q.Query, typed: Typed) -> Q.Query:
-    if not typed.exact:
-        return query
-    bonus = Q.Or([Q.Term("title_syl", s, boost=EXACT_BOOST) for s in typed.exact])
-    return Q.AndMaybe(query, bonus)
+    """Titles that begin with the first typed word, and titles with the exact syllables
+    typed with diacritics, first."""
+    if typed.syllables and (len(typed.syllables) > 1 or typed.complete):
+        # (a span query cannot sit inside an Or: Whoosh cannot estimate its size)
+        first = Q.Term("title_fold", typed.syllables[0], boost=START_BOOST)
+        query = Q.AndMaybe(query, SpanFirst(first))
+    if typed.exact:
+        query = Q.AndMaybe(query, Q.Or([Q.Term("title_syl", s, boost=EXACT_BOOST)
+                                        for s in typed.exact]))
+    return query
 
 
 def complete(searcher, q: str, limit: int) -> list[dict]:
@@ -156,15 +189,12 @@ def complete(searcher, q: str, limit: int) -> list[dict]:
     reader = searcher.reader()
     found: list[int] = []
     for build in (strict_query, loose_query):
-        if len(found) >= limit:
-            break
-        if build is loose_query and len(typed.syllables) < 2:
-            break  # the same query again
+        if found or (build is loose_query and len(typed.syllables) < 2):
+            break  # words in order found titles; or the loose query is the same again
         query = build(reader, typed)
         if query is None:
             continue
-        results = searcher.search(_ranked(query, typed), limit=limit - len(found),
-                                  mask=set(found) or None)
+        results = searcher.search(_ranked(query, typed), limit=limit)
         found += [hit.docnum for hit in results]
     return [_item(searcher.stored_fields(n)) for n in found]
 

@@ -20,7 +20,7 @@ from search_service.restore import KEEP_KNOWN, Vocabulary, best_reading
 # In a query typed with diacritics, the words the index knows as typed are read otherwise
 # only when that reading is this much likelier (natural log) than the query with only its
 # typos corrected: correct queries are left alone.
-ACCENTED_MARGIN = math.log(1e4)
+ACCENTED_MARGIN = math.log(1e6)
 # Punctuation that may stick to a word (``nghị quyết,``) without making it a code.
 _EDGE = "\"'“”‘’„«»()[]{},.;:!?…"
 _PIECE = re.compile(r"\S+")
