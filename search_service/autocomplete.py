@@ -52,7 +52,9 @@ class Typed:
     syllables: tuple[str, ...]  # folded, in order
     exact: tuple[str, ...]  # lowercase syllables typed with diacritics
     numbers: tuple[str, ...]  # document-number beginnings, as docnum keys are written
-    complete: bool  # the last token is finished (a space after it)
+    prefix: bool  # the last thing typed is a syllable still being typed (no space after it)
+    # joined[i]: syllable i follows syllable i-1 with only spaces between (a title_bi pair)
+    joined: tuple[bool, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -70,19 +72,28 @@ def parse_typed(q: str) -> Typed:
     sylls: list[str] = []
     exact: list[str] = []
     numbers: list[str] = []
-    for token in text.split():
-        token = token.strip(_EDGE)
-        if not token:
+    joined: list[bool] = []
+    last_end, last_is_number = None, False
+    for token in re.finditer(r"\S+", text):
+        core = token.group().strip(_EDGE)
+        if not core:
+            last_end = None
             continue
-        if _NUMBERISH.search(token) and any(c.isdigit() for c in token):
-            numbers.append(number_prefix(token))
+        if _NUMBERISH.search(core) and any(c.isdigit() for c in core):
+            numbers.append(number_prefix(core))
+            last_end, last_is_number = None, True
             continue
-        for syl in _SYLLABLE.findall(token.lower()):
+        for m in _SYLLABLE.finditer(text, token.start(), token.end()):
+            syl = m.group().lower()
+            joined.append(last_end is not None and text[last_end:m.start()].isspace())
             sylls.append(fold(syl))
             if syl != fold(syl):
                 exact.append(syl)
-    complete = bool(text) and text[-1].isspace()
-    return Typed(tuple(sylls), tuple(exact), tuple(numbers), complete)
+            last_end, last_is_number = m.end(), False
+        if token.group().rstrip(_EDGE) != token.group():
+            last_end = None  # "cửa, ng…": no pair across the comma
+    prefix = bool(sylls) and not last_is_number and not text[-1:].isspace()
+    return Typed(tuple(sylls), tuple(exact), tuple(numbers), prefix, tuple(joined))
 
 
 def _expand(reader, field: str, prefix: str) -> list[str]:
@@ -136,17 +147,15 @@ def strict_query(reader, typed: Typed) -> Q.Query | None:
     musts = _numbers(reader, typed)
     if musts is None:
         return None
-    s = typed.syllables
-    last_prefix = not typed.complete and not typed.numbers
-    if len(s) == 1:
-        clause = _term_or_prefix(reader, "title_fold", s[0], last_prefix)
-        if clause is None:
-            return None
-        musts.append(clause)
-    for i in range(len(s) - 1):
-        is_last = i == len(s) - 2
-        clause = _term_or_prefix(reader, "title_bi", f"{s[i]}_{s[i + 1]}",
-                                 last_prefix and is_last)
+    s, last = typed.syllables, len(typed.syllables) - 1
+    for i, syl in enumerate(s):
+        prefix = typed.prefix and i == last
+        if i > 0 and typed.joined[i]:
+            clause = _term_or_prefix(reader, "title_bi", f"{s[i - 1]}_{syl}", prefix)
+        elif i < last and typed.joined[i + 1]:
+            continue  # the pair with the next syllable stands for this one
+        else:
+            clause = _term_or_prefix(reader, "title_fold", syl, prefix)
         if clause is None:
             return None
         musts.append(clause)
@@ -158,10 +167,9 @@ def loose_query(reader, typed: Typed) -> Q.Query | None:
     musts = _numbers(reader, typed)
     if musts is None:
         return None
-    last_prefix = not typed.complete and not typed.numbers
     for i, syl in enumerate(typed.syllables):
         clause = _term_or_prefix(reader, "title_fold", syl,
-                                 last_prefix and i == len(typed.syllables) - 1)
+                                 typed.prefix and i == len(typed.syllables) - 1)
         if clause is None:
             return None
         musts.append(clause)
@@ -171,7 +179,7 @@ def loose_query(reader, typed: Typed) -> Q.Query | None:
 def _ranked(query: Q.Query, typed: Typed) -> Q.Query:
     """Titles that begin with the first typed word, and titles with the exact syllables
     typed with diacritics, first."""
-    if typed.syllables and (len(typed.syllables) > 1 or typed.complete):
+    if typed.syllables and (len(typed.syllables) > 1 or not typed.prefix):
         # (a span query cannot sit inside an Or: Whoosh cannot estimate its size)
         first = Q.Term("title_fold", typed.syllables[0], boost=START_BOOST)
         query = Q.AndMaybe(query, SpanFirst(first))

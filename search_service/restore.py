@@ -4,20 +4,22 @@ Pure functions over a ``Vocabulary`` (built from an index by ``search_service.vo
 or by hand in tests): no engine here.
 
 A run of syllables typed without diacritics (``nghi quyet dai hoi``) has many readings
-(``nghi`` ← nghị, nghỉ, nghi, nghĩ …). We pick the most likely one under a unigram model of
-the index's words (pyvi's segmented words, ``nghị_quyết``, with their counts), choosing the
-cut into words and the accented form of each word together by dynamic programming: a known
-two- or three-syllable word (``đại_hội``) is far likelier than two single syllables, so
-longer words win where the index knows them, and the most frequent form wins otherwise. A
-syllable typed with diacritics that the index knows is kept as typed; one that no indexed word
-has (a typo) is read through its folded form, and a folded form that no indexed syllable has
-is replaced by its nearest neighbours (one edit away, ASCII, so ``quyeet`` → ``quyet``).
+(``nghi`` ← nghị, nghỉ, nghi, nghĩ …). We pick the likeliest under a model of the index's
+words (pyvi's segmented words, ``nghị_quyết``, with their counts) and, when the build counted
+them (``indexer.wordpairs``), of which word follows which. The cut into words and the accented
+form of each word are chosen together (a Viterbi search over the last word): a known two- or
+three-syllable word (``đại_hội``) is far likelier than two single syllables, so longer words
+win where the index knows them; the word before decides between forms of one syllable; the
+most frequent form wins otherwise. A syllable typed with diacritics that the index knows is
+kept as typed; one that the index does not know (a typo) is read through its folded form and
+its neighbours one edit away (ASCII, so ``quyeet`` → ``quyet``), keeping the marks typed.
 The output is in the index's tone style (``ủy``, ``hòa``: ``indexer.tone``) and lowercase; the
 caller restores the typed case.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -35,7 +37,6 @@ EDIT_CANDIDATES = 4
 EDIT_COST = math.log(1e-4)  # one letter wrong: rare next to any reading without a typo
 SYLLABLE_ONLY = math.log(0.05)  # a syllable seen only inside longer words, read on its own
 UNKNOWN = math.log(1e-3)  # a typed syllable no indexed word has, kept as typed
-
 MARK_MISSING = math.log(0.01)  # per letter with a mark typed that the correction lacks
 
 KEEP_ACCENTED, KEEP_KNOWN = "accented", "known"
@@ -83,18 +84,21 @@ class Vocabulary:
 
 
 def build_vocabulary(terms: Iterable[tuple[str, int]], forms_per_key: int = FORMS_PER_KEY,
-                     min_count: int = 1, pairs: Mapping[tuple[str, str], int] | None = None
-                     ) -> Vocabulary:
+                     min_count: int = 1, pairs: Mapping[tuple[str, str], int] | None = None,
+                     max_terms: int | None = None) -> Vocabulary:
     """A vocabulary from ``(word, count)`` pairs: words as indexed (``nghị_quyết``), lowercase.
 
     Terms that are not all letters (numbers, codes) are skipped; a word listed twice (title
-    and body fields) adds up.
+    and body fields) adds up; past ``max_terms`` words only the most frequent are kept.
     """
     counts: dict[str, int] = {}
     for term, count in terms:
         if count < min_count or not term.replace("_", "").isalpha():
             continue
         counts[term] = counts.get(term, 0) + count
+    if max_terms is not None and len(counts) > max_terms:
+        # memory is bounded: the rarest words go first
+        counts = dict(heapq.nlargest(max_terms, counts.items(), key=lambda tc: tc[1]))
     forms: dict[str, list[tuple[str, int]]] = {}
     syllables: dict[str, int] = {}
     max_len = 1

@@ -92,3 +92,8 @@ def test_suggest_html_escapes_every_piece():
 def test_a_typo_in_an_accented_query_is_corrected():
     found = suggest("nghị quyeet", VOCAB)
     assert found is not None and found.text == "nghị quyết"
+
+
+def test_memory_is_bounded_by_keeping_the_most_frequent_words():
+    vocab = build_vocabulary(TERMS, max_terms=3)
+    assert set(vocab.words) == {"nghi quyet", "dai hoi", "ban"}  # 500, 400, 400 ("bản")

@@ -20,6 +20,7 @@ from bench.suggest import (
     indexed_ids,
     restoration,
 )
+from search_service import create_app
 from tests.conftest import LEGAL_DOCUMENTS, NEWS_2K
 from tests.serving import get, running_server
 
@@ -28,6 +29,8 @@ from tests.serving import get, running_server
 # 1 false suggestion. Floors just under.
 RESTORED_FLOOR = 0.88
 FALSE_SUGGESTIONS_MAX = 5
+
+pytestmark = pytest.mark.skipif(not NEWS_ALL.exists(), reason="../shared corpus not present")
 
 
 def _records(path):
@@ -69,6 +72,16 @@ def test_the_suggestion_html_is_escaped(search):
     assert "&lt;script&gt;" in suggestion["html"] and "<em>nghị quyết</em>" in suggestion["html"]
 
 
+def test_the_vocabulary_read_before_forking_serves_requests(corpus_index):
+    app = create_app({"INDEX": str(corpus_index), "TESTING": True})
+    cache = app.extensions["tracuu.vocabulary"]
+    warmed = cache.warm()  # as `python -m search_service` does before gunicorn forks
+    assert warmed.pairs and len(warmed.words) > 10_000
+    response = app.test_client().get("/api/search", query_string={"q": "uy ban nhan dan"})
+    assert response.get_json()["suggestion"]["text"] == "ủy ban nhân dân"
+    assert cache.get() is warmed  # not read again
+
+
 def test_held_out_titles_without_diacritics_are_restored(app):
     vocab = app.extensions["tracuu.vocabulary"].get()
     searcher = app.extensions["tracuu.index"].searcher()
@@ -79,8 +92,6 @@ def test_held_out_titles_without_diacritics_are_restored(app):
     shown, examples = false_suggestions(titles, vocab)
     assert shown <= FALSE_SUGGESTIONS_MAX, examples
 
-
-pytestmark = pytest.mark.skipif(not NEWS_ALL.exists(), reason="../shared corpus not present")
 
 
 # --- autocomplete ---------------------------------------------------------------------------
