@@ -14,8 +14,8 @@ by the index, per request, on the title fields it already has (no structure held
 A prefix is expanded to its most frequent completions only (``MAX_EXPANSIONS``), which
 match without being scored (``AnyOf``): that bounds the cost of a one-letter prefix on a
 large index. Titles that begin with the first typed word rank first, then those with the
-syllables typed with diacritics, then BM25 of the complete pairs typed; with a lone prefix
-typed, the titles come in index order.
+syllables typed with diacritics, then BM25 of the complete pairs typed. A lone word being
+typed is completed one completion at a time, most frequent first (``_lone_prefix``).
 """
 
 from __future__ import annotations
@@ -195,6 +195,8 @@ def complete(searcher, q: str, limit: int) -> list[dict]:
     if typed.is_empty:
         return []
     reader = searcher.reader()
+    if len(typed.syllables) == 1 and typed.prefix and not typed.numbers:
+        return [_item(searcher.stored_fields(n)) for n in _lone_prefix(searcher, typed, limit)]
     found: list[int] = []
     for build in (strict_query, loose_query):
         if found or (build is loose_query and len(typed.syllables) < 2):
@@ -205,6 +207,20 @@ def complete(searcher, q: str, limit: int) -> list[dict]:
         results = searcher.search(_ranked(query, typed), limit=limit)
         found += [hit.docnum for hit in results]
     return [_item(searcher.stored_fields(n)) for n in found]
+
+
+def _lone_prefix(searcher, typed: Typed, limit: int) -> list[int]:
+    """One word being typed (``q``, ``ngh``): titles with its most frequent completions,
+    one completion at a time, each ranked by BM25 (short titles first). Reading only the
+    postings needed keeps a one-letter prefix cheap on a large index."""
+    found: list[int] = []
+    for word in _expand(searcher.reader(), "title_fold", typed.syllables[0]):
+        query = _ranked(Q.Term("title_fold", word), typed)
+        results = searcher.search(query, limit=limit, mask=set(found) or None)
+        found += [hit.docnum for hit in results][:limit - len(found)]
+        if len(found) >= limit:
+            break
+    return found
 
 
 def _item(fields: dict) -> dict:

@@ -114,6 +114,15 @@ def test_words_without_diacritics_complete_titles(client):
     assert any(h["title"].lower().startswith("nghị quyết") for h in hits)
 
 
+def test_one_word_being_typed_completes_to_its_frequent_words(client):
+    for q in ("ngh", "Ngh", "q"):
+        hits = suggest(client, q)["hits"]
+        assert len(hits) == 8, q
+        for hit in hits:
+            words = unidecode(hit["title"]).lower().replace(",", " ").split()
+            assert any(w.startswith(q.lower()) for w in words), (q, hit["title"])
+
+
 def test_the_typed_beginning_of_a_title_finds_it(client):
     # titles whose first words (the third cut to two letters) stand in no other title
     titles = {r["id"]: r["title"] for r in _records(NEWS_2K)}
