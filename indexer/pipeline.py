@@ -18,6 +18,7 @@ from indexer.enrich import enrich
 from indexer.postings import Posting, PreIndexed, field_items
 from indexer.record import ReadError, Record
 from indexer.schema import STREAMS, build_schema, record_fields
+from indexer.wordpairs import document_pairs
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Analyzed:
     record: Record  # enriched with metadata from its text
     postings: dict[str, tuple[Posting, ...]]  # per text field, encoded as Whoosh writes them
     hash: str  # of the record as read, before enrichment: what an update compares
+    pairs: dict[int, int]  # adjacent word pairs, for did-you-mean (indexer.wordpairs)
 
 
 @dataclass
@@ -57,15 +59,16 @@ def analyze(record: Record, content_hash: str = "") -> Analyzed:
     content_hash = content_hash or record.content_hash()
     record = enrich(record)
     schema, fields = _schema(), record_fields(record, content_hash)
-    postings = {}
+    postings, words = {}, {}
     for base in ("title", "body"):
         if base not in fields:
             continue
         streams = index_terms(fields[base])
+        words[base] = streams.words
         for suffix, stream in STREAMS.items():
             name = base + suffix
             postings[name] = field_items(schema[name], getattr(streams, stream))
-    return Analyzed(record, postings, content_hash)
+    return Analyzed(record, postings, content_hash, document_pairs(words))
 
 
 def process_batch(batch: Batch, known_path: str | None = None) -> list[Item]:

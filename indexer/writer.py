@@ -30,6 +30,7 @@ from indexer.parallel import run_batches
 from indexer.pipeline import Analyzed, Unchanged, document_fields, process_records
 from indexer.record import ReadError, Record
 from indexer.schema import build_schema
+from indexer.wordpairs import PairCounter
 
 __all__ = ["IndexLocked", "NothingIndexed", "RunSummary", "build", "delete", "rollback",
            "stats", "update"]
@@ -165,9 +166,11 @@ def build(sources: Iterable[str | Path], root: str | Path, progress: Progress | 
         try:
             ix = whoosh.index.create_in(str(gen), build_schema())
             writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            pairs = PairCounter()  # for did-you-mean (indexer.wordpairs)
             try:
                 for item in run.items():
                     writer.add_document(**document_fields(item))
+                    pairs.add_counts(item.pairs)
                     run.summary.added += 1
             except BaseException:
                 writer.cancel()
@@ -181,6 +184,7 @@ def build(sources: Iterable[str | Path], root: str | Path, progress: Progress | 
                                      run.summary)
             writer.commit()
             ix.close()
+            pairs.write(gen)
             generations.publish(root, gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)

@@ -8,6 +8,7 @@ from flask import Flask
 
 from search_service import admin, api, cors, errors, limits, openapi, pages, settings
 from search_service.searcher import SearchIndex
+from search_service.vocabulary import VocabularyCache
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -20,6 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["tracuu.index"] = SearchIndex(app.config["INDEX"],
                                                  app.config["SNIPPET_CHARS"],
                                                  app.config["RESULT_CACHE"])
+    app.extensions["tracuu.vocabulary"] = VocabularyCache(app.extensions["tracuu.index"])
     errors.register(app)
     limits.init_app(app)
     app.register_blueprint(api.bp)

@@ -1,17 +1,24 @@
-"""The JSON API: ``/api/search``, ``/api/documents/<id>``, ``/similar``, ``/api/health``."""
+"""The JSON API: ``/api/search``, ``/api/suggest``, ``/api/documents/<id>``, ``/similar``,
+``/api/health``."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import date
 
 from flask import Blueprint, current_app, jsonify, request
 
+from search_service.autocomplete import complete
 from search_service.errors import BadRequest, NotFound
 from search_service.query import Filters, parse_query
 from search_service.searcher import FACET_FIELDS, SORTS, SearchIndex
+from search_service.suggest import suggest
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+# /api/suggest: a dropdown, not a result page
+SUGGEST_LIMIT, SUGGEST_MAX = 8, 20
 
 
 def index() -> SearchIndex:
@@ -114,7 +121,26 @@ def search_payload(args: Mapping[str, str]) -> dict:
     }
     if result.facets is not None:
         body["facets"] = result.facets
+    if parsed is not None and parsed.syllables:
+        found = suggest(q, current_app.extensions["tracuu.vocabulary"].get())
+        if found is not None:
+            body["suggestion"] = {"text": found.text, "html": found.html}
     return body
+
+
+@bp.get("/suggest")
+def suggest_titles():
+    q = request.args.get("q", "")
+    if not q.strip():
+        raise BadRequest("parameter 'q' is required and must not be empty")
+    max_len = current_app.config["MAX_QUERY_LENGTH"]
+    if len(q) > max_len:
+        raise BadRequest(f"parameter 'q' is longer than {max_len} characters ({len(q)})")
+    limit = _int_arg(request.args, "limit", SUGGEST_LIMIT, 1, SUGGEST_MAX)
+    started = time.perf_counter()
+    hits = complete(index().searcher(), q, limit)
+    return jsonify({"query": q, "took_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "hits": hits})
 
 
 def _known(value, doc_id: str):

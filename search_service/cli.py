@@ -24,7 +24,9 @@ class _Server(BaseApplication):
         from search_service import create_app
 
         segment("Khởi động")  # load pyvi's model once, before the workers fork
-        return create_app({"INDEX": self.index})
+        app = create_app({"INDEX": self.index})
+        app.extensions["tracuu.vocabulary"].warm()  # did-you-mean's words, read once too
+        return app
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

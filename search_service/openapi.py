@@ -70,7 +70,16 @@ SCHEMAS: dict[str, dict] = {
         "hits": {"type": "array", "items": _ref("Hit")},
         "facets": {"type": "object", "additionalProperties": {
             "type": "object", "additionalProperties": {"type": "integer"}}},
+        "suggestion": _object({"text": _string("The query as probably meant."),
+                               "html": _string("The same, HTML-escaped, changed words in "
+                                               "<em>.")}),
     }, required=("query", "total", "page", "per_page", "took_ms", "partial", "hits")),
+    "Completions": _object({
+        "query": _string(), "took_ms": {"type": "number"},
+        "hits": {"type": "array", "items": _object(
+            {name: _string() for name in ("id", "title", "doc_number", "doc_type", "date",
+                                          "url")})},
+    }),
     "Document": _object({
         **{name: _string() for name in (*_HIT_STRINGS, "summary", "author", "signer", "text")},
         "related": {"type": "array", "items": _string()},
@@ -166,6 +175,14 @@ OPERATIONS: dict[str, Operation] = {
                 "newest without."),
          _query("facets", _string(pattern=rf"^{_FACET}(,{_FACET})*$"),
                 f"Comma-separated, from {', '.join(FACET_FIELDS)}."))),
+    "api.suggest_titles": Operation(
+        "Autocomplete: documents whose title continues the typed text, or whose number "
+        "begins so; diacritics optional.",
+        {200: "Completions", **_ERRORS},
+        (_query("q", _string(minLength=1, maxLength=Setting("MAX_QUERY_LENGTH")),
+                "What was typed so far (required)."),
+         _query("limit", {"type": "integer", "minimum": 1, "maximum": 20}, "How many; "
+                "default 8."))),
     "api.document": Operation("One stored document.", {200: "Document", 404: "Error", 429:
                                                        "Error", 503: "Error"}),
     "api.similar": Operation(

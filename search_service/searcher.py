@@ -222,6 +222,10 @@ class SearchIndex:
     def close(self) -> None:
         self._close_local()
 
+    def searcher(self):
+        """This thread's Whoosh searcher on the live generation (suggest, autocomplete)."""
+        return self._searcher()
+
     def doc_count(self) -> int:
         return self._searcher().doc_count()
 
