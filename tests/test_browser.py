@@ -368,3 +368,25 @@ def test_markup_in_documents_never_runs(page, hostile_service):
     expect(page.locator(".tracuu-snippet", has_text="<img")).to_have_count(1)
     assert page.locator(".tracuu-dropdown img, .tracuu-dropdown script").count() == 0
     assert page.evaluate("window.__pwned") is None and not dialogs
+
+
+def test_follow_the_did_you_mean_link(page, service):
+    # typed without diacritics: the page proposes the accented query, as the API does
+    bare = "nghi quyet dai hoi"
+    expected = api(service, "/api/search", q=bare)["suggestion"]["text"]
+    page.goto(service + "/")
+    page.get_by_label("Từ khóa tìm kiếm").fill(bare)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tim-kiem?q=*")
+    link = page.locator("p.suggestion a")
+    expect(link).to_have_text(expected)
+    assert page.locator("p.suggestion a em").count() > 0  # the restored words stand out
+    shot(page, "suggestion.png")
+    link.click()
+    page.wait_for_url("**/tim-kiem?q=*")
+    expect(page.locator("h1")).to_have_text(f"Kết quả tìm kiếm cho «{expected}»")
+    expect(page.locator("li.hit")).to_have_count(10)
+    marks = {fold(m.lower()) for m in page.locator(".snippet mark").all_inner_texts()}
+    assert {"nghi", "quyet"} <= marks
+    # the accented query has nothing more to propose
+    expect(page.locator("p.suggestion")).to_have_count(0)
