@@ -8,6 +8,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from indexer.generations import IndexNotFound
+from indexer.integrity import IndexDamaged
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(IndexNotFound)
     def no_index(exc: IndexNotFound):
         return jsonify({"status": "unavailable", "error": str(exc)}), 503
+
+    @app.errorhandler(IndexDamaged)
+    def damaged(exc: IndexDamaged):
+        log.error("%s", exc)
+        return jsonify({"status": "damaged", "error": f"{exc}; roll back with `python -m "
+                        "indexer rollback` or rebuild"}), 503
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
