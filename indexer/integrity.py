@@ -20,9 +20,12 @@ not trust (a manifest does not make a foreign index safe; it only detects damage
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
+import traceback
+import warnings
 from pathlib import Path
 
 import whoosh.index
@@ -78,8 +81,14 @@ def check_generation(gen: str | Path) -> int:
         finally:
             ix.close()
     except Exception as exc:  # Whoosh reports damage as whatever its parser tripped on
-        raise IndexDamaged(f"index generation {gen.name} cannot be read: "
-                           f"{type(exc).__name__}: {exc}") from exc
+        message = f"index generation {gen.name} cannot be read: {type(exc).__name__}: {exc}"
+        # Whoosh leaves the file it failed on open: close it now (its traceback's frames
+        # hold it), without a ResourceWarning about it.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            traceback.clear_frames(exc.__traceback__)
+            gc.collect()
+    raise IndexDamaged(message)
 
 
 def _check_manifest(gen: Path) -> None:
