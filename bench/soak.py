@@ -266,7 +266,8 @@ def _markdown(result: dict, command: str) -> str:
         f"client threads for {result['seconds'] / 60:.0f} min, the production server with 2 "
         f"gunicorn workers on the same 2 cores.",
         f"**{result['requests']} requests, {result['failed']} failed** "
-        f"({result['requests_per_s']} requests/s); {len(updates)} `update` runs (every 30 s, "
+        f"({result['requests_per_s']} requests/s); {len(updates)} `update` runs (30 s after "
+        "the previous writer ended: one writer at a time, "
         f"{sum(w['exit'] == 0 for w in updates)} succeeded, "
         f"{statistics.fmean([w['seconds'] for w in updates]) if updates else 0:.1f} s each on "
         f"average) and {len(builds)} full `build` ({builds[0]['seconds'] if builds else 0} s) "
