@@ -197,8 +197,12 @@ def test_the_index_analyzers_accept_anything(text: str) -> None:
 @given(title=short_text, text=any_text, number=short_text, doc_type=short_text)
 def test_a_whole_record_is_analysed_without_error(title: str, text: str, number: str,
                                                   doc_type: str) -> None:
-    record = build_record(id="tai-lieu", title=title, text=text, source="x.jsonl",
-                          doc_number=number, doc_type=doc_type)
+    try:
+        record = build_record(id="tai-lieu", title=title, text=text, source="x.jsonl",
+                              doc_number=number, doc_type=doc_type)
+    except ValueError as exc:  # the one documented refusal: mojibake of a legacy encoding
+        assert "legacy" in str(exc) and "encoding read as Latin-1" in str(exc)
+        return
     analyzed = analyze(record)
     assert analyzed.record.id == "tai-lieu"
     assert set(analyzed.terms) <= set(TEXT_FIELDS)
