@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.readers import iter_files, read_sources, suffix_of
-from indexer.readers.records import read_records_range
+from indexer.readers.records import EMPTY_RECORDS, read_records_range
 from indexer.record import ReadError, Record
 
 BATCH_SIZE = 100
@@ -77,6 +77,9 @@ def plan(sources: Iterable[str | Path], spool: Path, size: int = BATCH_SIZE) -> 
             except (OSError, EOFError, zlib.error):
                 # Unreadable as a whole: its reader reports why when the batch runs.
                 parts = [(Part(path, path), 1)]
+            if not any(n for _, n in parts):
+                result.errors.append(ReadError(path, EMPTY_RECORDS))
+                continue
         else:
             parts = [(Part(path, path), 1)]
         for part, n in parts:

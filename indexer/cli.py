@@ -16,6 +16,7 @@ from indexer.parallel import SchedulerUnavailable
 
 # Exit codes, documented in README.md.
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED, EXIT_SCHEDULER = 0, 1, 2, 3, 4
+EXIT_WRITE = 5  # the index could not be written (disk full, I/O error)
 # Seconds between progress lines when stderr is not a terminal (cron logs).
 LOG_EVERY_SECONDS = float(os.environ.get("TRACUU_LOG_INTERVAL", "10"))
 
@@ -78,6 +79,10 @@ def _run(action: Callable[[_Progress], writer.RunSummary], label: str,
         raise _fail(str(exc), EXIT_USAGE) from exc
     except SchedulerUnavailable as exc:
         raise _fail(str(exc), EXIT_SCHEDULER) from exc
+    except OSError as exc:  # readers report their own I/O errors: this one is the index's
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise _fail(f"cannot write the index: {exc.strerror or exc}{where}; the live index "
+                    "is as it was before this run", EXIT_WRITE) from exc
     except writer.NothingIndexed as exc:
         refused, summary = exc, exc.summary
     finally:
@@ -104,7 +109,8 @@ def cli() -> None:
     """Build and maintain a Tra cứu search index.
 
     Exit codes: 0 ok, 1 some inputs failed, 2 usage error or no index,
-    3 the index is locked by another writer, 4 the Dask scheduler is unavailable.
+    3 the index is locked by another writer, 4 the Dask scheduler is unavailable,
+    5 the index could not be written (disk full).
     """
 
 

@@ -18,7 +18,11 @@ def fold(token: str) -> str:
     """``nghị`` → ``nghi``, ``đảng`` → ``dang``; ASCII tokens come back unchanged."""
     if token.isascii():
         return token
-    return unidecode(token).lower()
+    if "_" in token:  # a bigram: each syllable on its own (see below)
+        return "_".join(fold(part) for part in token.split("_"))
+    # unidecode knows no ASCII for some scripts (Tangut, Linear B, many symbols) and
+    # returns "": an empty term would make every such token match every other one.
+    return unidecode(token).lower().strip() or token
 
 
 def has_diacritics(text: str) -> bool:

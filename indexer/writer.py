@@ -25,6 +25,7 @@ from whoosh.writing import LockError
 
 from indexer import generations
 from indexer.batches import plan
+from indexer.integrity import write_manifest
 from indexer.lock import IndexLock, IndexLocked
 from indexer.parallel import run_batches
 from indexer.pipeline import Analyzed, Unchanged, document_fields, process_records
@@ -185,6 +186,7 @@ def build(sources: Iterable[str | Path], root: str | Path, progress: Progress | 
             writer.commit()
             ix.close()
             pairs.write(gen)
+            write_manifest(gen)
             generations.publish(root, gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
@@ -252,6 +254,8 @@ def update(sources: Iterable[str | Path], root: str | Path, progress: Progress |
             ix.close()
             if run is not None:
                 run.close()
+        if changed:
+            write_manifest(generations.live_generation(root))
     run.summary.seconds = time.monotonic() - started
     return run.summary
 
@@ -301,6 +305,7 @@ def delete(ids: Iterable[str], root: str | Path) -> RunSummary:
                 raise
         finally:
             ix.close()
+        write_manifest(generations.live_generation(root))
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -169,4 +169,5 @@ def citations(doc_id: str):
 @bp.get("/health")
 def health():
     idx = index()
+    idx.check()  # a missing, truncated or corrupted file: 503 naming it
     return jsonify({"status": "ok", "documents": idx.doc_count(), "generation": idx.generation()})

@@ -8,6 +8,7 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from indexer.generations import IndexNotFound, live_generation
+from indexer.integrity import IndexDamaged, check_generation
 
 
 class _Server(BaseApplication):
@@ -44,6 +45,12 @@ def main(index_dir: str, host: str, port: int, workers: int, timeout: int) -> No
         gen = live_generation(index_dir)
     except IndexNotFound as exc:
         raise click.ClickException(str(exc)) from exc
+    try:
+        check_generation(gen)  # every file against its manifest, before serving anything
+    except IndexDamaged as exc:
+        raise click.ClickException(
+            f"{exc}; not serving it. Roll back with `python -m indexer rollback --index "
+            f"{index_dir}` or rebuild") from exc
     click.echo(f"Tra cứu: serving {gen} on http://{host}:{port} with {workers} workers", err=True)
     _Server(os.path.abspath(index_dir), {
         "bind": f"{host}:{port}",

@@ -12,6 +12,7 @@ from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.generations import IndexNotFound
+from indexer.integrity import IndexDamaged
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(IndexNotFound)
     def no_index(exc: IndexNotFound):
         return _page(503) or (jsonify({"status": "unavailable", "error": str(exc)}), 503)
+
+    @app.errorhandler(IndexDamaged)
+    def damaged(exc: IndexDamaged):
+        log.error("%s", exc)
+        return jsonify({"status": "damaged", "error": f"{exc}; roll back with `python -m "
+                        "indexer rollback` or rebuild"}), 503
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

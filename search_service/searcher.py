@@ -20,6 +20,7 @@ from whoosh.scoring import BM25F
 from indexer.abbreviations import SAFE_WEIGHT
 from indexer.fold import fold, fold_key
 from indexer.generations import GenerationHold, live_generation
+from indexer.integrity import IndexDamaged, check_generation
 from indexer.loosenumber import Strength, number_keys
 from indexer.schema import FACETS
 from search_service.cache import LRUCache
@@ -200,8 +201,13 @@ class SearchIndex:
         if getattr(local, "generation", None) != gen:
             self._close_local()
             local.hold = GenerationHold(gen)  # before opening: no writer may delete it now
-            index = whoosh.index.open_dir(str(gen))
-            local.searcher = index.searcher(weighting=BM25F(B=0.75, K1=1.2))
+            try:
+                index = whoosh.index.open_dir(str(gen))
+                local.searcher = index.searcher(weighting=BM25F(B=0.75, K1=1.2))
+            except Exception as exc:  # a damaged file: a 503 that says so, not a 500
+                local.hold.release()
+                raise IndexDamaged(f"index generation {gen.name} cannot be opened: "
+                                   f"{type(exc).__name__}: {exc}") from exc
             local.index, local.generation = index, gen
         elif not local.searcher.up_to_date():
             # a commit into the live generation: a new searcher. Not refresh(): in
@@ -228,6 +234,10 @@ class SearchIndex:
 
     def doc_count(self) -> int:
         return self._searcher().doc_count()
+
+    def check(self) -> int:
+        """Documents of the live generation once its files are checked (``IndexDamaged``)."""
+        return check_generation(live_generation(self.root))
 
     def generation(self) -> str:
         self._searcher()

@@ -120,10 +120,11 @@ def test_progress_lines_for_cron_logs(tmp_path):
     assert quiet.stderr == ""
 
 
-def _start_writer(command: str, index: Path) -> subprocess.Popen:
+def _start_writer(command: str, index: Path, source: Path = NEWS_2K,
+                  workers: int = 1) -> subprocess.Popen:
     """A long-running writer (news-2k, serial) to interrupt or to collide with."""
-    return subprocess.Popen([sys.executable, "-m", "indexer", command, str(NEWS_2K),
-                             "--index", str(index), "--quiet", "--workers", "1"],
+    return subprocess.Popen([sys.executable, "-m", "indexer", command, str(source),
+                             "--index", str(index), "--quiet", "--workers", str(workers)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

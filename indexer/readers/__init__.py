@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from indexer.readers.common import check_size
 from indexer.readers.docx import read_docx
 from indexer.readers.html import read_html
 from indexer.readers.markdown import read_markdown
@@ -146,6 +147,7 @@ def read_sources(paths: Iterable[str | Path]) -> Iterator[Record | ReadError]:
 
 def _guard_one(path: Path, reader: Callable[[Path], Record]) -> Record | ReadError:
     try:
+        check_size(path.stat().st_size)  # a .docx or .pdf too: not opened when huge
         return reader(path)
     except OSError as exc:
         return ReadError(str(path), _os_reason(exc, "cannot read file"))

@@ -7,14 +7,20 @@ Readers raise ``ValueError`` (with a clear English reason) for bad content and l
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from indexer.normalize import normalize_line, normalize_text
+from indexer.readers.legacy import legacy_bytes, legacy_encoding
 from indexer.record import Record
 
 TITLE_LIMIT = 200
+# One document (a file, a JSON Lines line, a .json file) larger than this is refused
+# unread: the largest official text we know is a few MB, and a 1 GB log file named .txt
+# would otherwise be read whole into memory and segmented for an hour.
+MAX_DOCUMENT_BYTES = int(os.environ.get("TRACUU_MAX_DOCUMENT_MB", "64")) * 2**20
 
 # Fields that hold running text (line breaks kept); every other string field is one line.
 TEXT_FIELDS = ("text", "summary")
@@ -37,15 +43,35 @@ def decode_utf8(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":
+            raise ValueError("not valid UTF-8 text: it ends in the middle of a character "
+                             "(a truncated file?)") from None
         bad = data[exc.start]
+        legacy = legacy_bytes(data)
+        hint = (f"; it looks like Vietnamese in the legacy {legacy} encoding: convert it "
+                "to UTF-8") if legacy else ""
         raise ValueError(
-            f"not valid UTF-8 text (byte 0x{bad:02x} at offset {exc.start})"
+            f"not valid UTF-8 text (byte 0x{bad:02x} at offset {exc.start}){hint}"
         ) from None
+
+
+def check_size(size: int, what: str = "file") -> None:
+    """ValueError when one document of ``size`` bytes is over ``MAX_DOCUMENT_BYTES``."""
+    if size > MAX_DOCUMENT_BYTES:
+        raise ValueError(f"{what} too large ({size / 2**20:.0f} MB; one document may have "
+                         f"at most {MAX_DOCUMENT_BYTES // 2**20} MB)")
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The whole file, refused unread when larger than one document may be."""
+    path = Path(path)
+    check_size(path.stat().st_size)
+    return path.read_bytes()
 
 
 def read_text(path: str | Path) -> str:
     """The whole file as text, decoded strictly as UTF-8 (not yet normalised)."""
-    return decode_utf8(Path(path).read_bytes())
+    return decode_utf8(read_bytes(path))
 
 
 def parse_date(value: str) -> str:
@@ -89,6 +115,12 @@ def build_record(*, id: str, title: str, text: str, source: str | Path,
     ``source`` is the file path and is kept verbatim: it must still name the file.
     """
     values = {"id": id, "title": title, "text": text, **metadata}
+    for name in ("title", "summary", "text"):
+        legacy = legacy_encoding(values.get(name) or "")
+        if legacy:
+            raise ValueError(f"the {name} looks like Vietnamese in the legacy {legacy[0]} "
+                             f"encoding read as Latin-1 ({legacy[1]!r}): convert the source "
+                             "to Unicode")
     fields: dict[str, str] = {}
     for name, value in values.items():
         if name in TEXT_FIELDS:

@@ -12,7 +12,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from indexer.normalize import normalize_line, normalize_text
-from indexer.readers.common import build_record, decode_utf8, parse_date, title_from_text
+from indexer.readers.common import (
+    build_record,
+    decode_utf8,
+    parse_date,
+    read_bytes,
+    title_from_text,
+)
 from indexer.record import Record
 
 # Never content, wherever they appear.
@@ -74,7 +80,7 @@ class _TreeBuilder(HTMLParser):
 
 def read_html(path: str | Path) -> Record:
     """Read one HTML page: main content as text, ``<h1>``/``<title>`` as title."""
-    root = parse_html(decode_html(Path(path).read_bytes()))
+    root = parse_html(decode_html(read_bytes(path)))
     content = next((n for tag in CONTENT_TAGS if (n := _find(root, tag, True))), root)
     h1 = _find(content, "h1", skip_excluded=True)
     title = normalize_line(_render(h1)) if h1 else ""
@@ -103,7 +109,7 @@ def decode_html(data: bytes) -> str:
     except ValueError as utf8_error:
         m = _META_CHARSET.search(data[:4096])
         if not m:
-            raise ValueError(f"{utf8_error} and no <meta charset> declared") from None
+            raise ValueError(f"{utf8_error}; no <meta charset> declared") from None
         charset = m[1].decode("ascii")
         try:
             return data.decode(charset)

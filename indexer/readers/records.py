@@ -17,12 +17,15 @@ from pathlib import Path
 from indexer.readers.common import (
     LINE_FIELDS,
     build_record,
+    check_size,
     decode_utf8,
     parse_date,
+    read_bytes,
     title_from_text,
 )
 from indexer.record import ReadError, Record
 
+EMPTY_RECORDS = "empty file (no records)"
 # Metadata fields read as one-line strings ("id", "title" and "date" get extra care).
 _META_FIELDS = tuple(f for f in LINE_FIELDS if f not in ("id", "title", "date"))
 
@@ -47,7 +50,12 @@ def _read_json_lines(path: Path, gz: bool) -> Iterator[Record | ReadError]:
     # and a gzip stream is never held in memory whole (news-all is 123 MB of text).
     opener = gzip.open if gz else open
     with opener(path, "rb") as stream:
-        yield from parse_lines(stream, path, first_line=1)
+        found = False
+        for item in parse_lines(stream, path, first_line=1):
+            found = True
+            yield item
+    if not found:  # a file truncated to nothing must not pass for one with no news
+        yield ReadError(str(path), EMPTY_RECORDS)
 
 
 def read_records_range(path: str | Path, start: int, end: int, first_line: int,
@@ -76,6 +84,7 @@ def parse_lines(lines: Iterable[bytes], source: Path, first_line: int
         if not raw.strip():
             continue
         try:
+            check_size(len(raw), "line")
             obj = json.loads(decode_utf8(raw))
         except json.JSONDecodeError as exc:
             yield ReadError(where, f"invalid JSON: {exc.msg} (column {exc.colno})")
@@ -88,7 +97,10 @@ def parse_lines(lines: Iterable[bytes], source: Path, first_line: int
 
 def _read_json(path: Path) -> Iterator[Record | ReadError]:
     try:
-        data = json.loads(decode_utf8(path.read_bytes()))
+        raw = read_bytes(path)
+        if not raw.strip():
+            raise ValueError(EMPTY_RECORDS)
+        data = json.loads(decode_utf8(raw))
     except json.JSONDecodeError as exc:
         yield ReadError(f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})")
         return
