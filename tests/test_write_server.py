@@ -138,3 +138,53 @@ def test_a_running_build_makes_writes_409_naming_it(index, tmp_path):
                      "application/json")
         assert added.status == 201
         assert search_ids(base, "việt dã")[0] == RECORD["id"]
+
+
+def _server_processes(base: str) -> list:
+    import psutil
+
+    port = base.rsplit(":", 1)[1]
+    masters = [p for p in psutil.process_iter(["cmdline"])
+               if p.info["cmdline"] and "search_service" in p.info["cmdline"]
+               and port in p.info["cmdline"]]
+    return [q for m in masters for q in (m, *m.children(recursive=True))]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_acknowledged_writes_survive_kill_9_of_the_server(index, tmp_path, seed):
+    import random
+    import threading
+
+    acknowledged: list[str] = []
+    stop = threading.Event()
+
+    def write(base: str) -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            record = {**RECORD, "id": f"viet-da-{seed}-{n}", "title": f"{RECORD['title']} {n}"}
+            try:
+                reply = send(base, "POST", "/api/documents", json.dumps(record).encode(),
+                             "application/json")
+            except OSError:  # the server died with this write in flight: not acknowledged
+                return
+            if reply.status == 201:
+                acknowledged.append(record["id"])
+
+    with running_server(index, tmp_path) as (base, _):
+        writer = threading.Thread(target=write, args=(base,))
+        writer.start()
+        deadline = time.monotonic() + 120
+        while len(acknowledged) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(random.Random(seed).uniform(0.0, 1.5))  # somewhere in a later write
+        for proc in _server_processes(base):
+            proc.kill()
+        stop.set()
+        writer.join(timeout=60)
+    assert len(acknowledged) >= 3
+    with running_server(index, tmp_path) as (base, _):
+        assert get(base, "/api/health").status == 200  # whole: the manifest check passes
+        for doc_id in acknowledged:
+            assert get(base, f"/api/documents/{doc_id}").status == 200, doc_id
+        assert acknowledged[0] in search_ids(base, "việt dã")  # and searchable
