@@ -139,9 +139,14 @@ def main() -> None:
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="news-all+official")
     parser.add_argument("--modes", default="serial,workers,dask")
     parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="keep the last index built here (for bench.query_bench)")
+                        help="keep the last index built here")
+    parser.add_argument("--updates", type=Path, metavar="DIR",
+                        help="only measure the updates, on this index (built with --keep)")
     args = parser.parse_args()
-    run(args.corpus, args.modes.split(","), args.keep)
+    if args.updates:
+        updates_only(args.corpus, args.updates)
+    else:
+        run(args.corpus, args.modes.split(","), args.keep)
 
 
 def run(corpus: str, modes: list[str], keep: Path | None = None) -> None:
@@ -180,25 +185,48 @@ def run(corpus: str, modes: list[str], keep: Path | None = None) -> None:
             if mode != modes[-1]:
                 shutil.rmtree(index)
         index = tmp / f"index-{modes[-1]}"
-        same = run_measured(["update", *map(str, paths), "--index", str(index)])
-        rows.append(("`update`, nothing changed", same["summary"]["unchanged"],
-                     f"{same['seconds']:.1f} s", "", "",
-                     f"{same['peak_main_mb']:.0f} MB / {same['peak_tree_mb']:.0f} MB"))
-        copy = tmp / paths[0].name.removesuffix(".gz")
-        n = changed_copy(paths[0], copy, 0.01)
-        # the copy is a new file: point the update at it and the other sources as before
-        upd = run_measured(["update", str(copy), *map(str, paths[1:]), "--index", str(index)])
-        s = upd["summary"]
-        rows.append((f"`update`, 1 % changed ({n} documents)",
-                     f"{s['updated']} replaced, {s['unchanged']} unchanged",
-                     f"{upd['seconds']:.1f} s", "", "",
-                     f"{upd['peak_main_mb']:.0f} MB / {upd['peak_tree_mb']:.0f} MB"))
-        print(rows[-2:], flush=True)
+        rows += measure_updates(paths, index, tmp)
         if keep is not None:
             shutil.rmtree(keep, ignore_errors=True)
             shutil.copytree(index, keep, symlinks=True)
 
     _report(corpus, paths, baseline, step, sampled, rows)
+
+
+def measure_updates(paths: list[Path], index: Path, tmp: Path) -> list[tuple]:
+    """An ``update`` with nothing changed, then one with 1 % of the first source changed."""
+    same = run_measured(["update", *map(str, paths), "--index", str(index)])
+    rows = [("`update`, nothing changed", same["summary"]["unchanged"],
+             f"{same['seconds']:.1f} s", "", "",
+             f"{same['peak_main_mb']:.0f} MB / {same['peak_tree_mb']:.0f} MB")]
+    copy = tmp / paths[0].name.removesuffix(".gz")
+    n = changed_copy(paths[0], copy, 0.01)
+    # the copy is a new file: point the update at it and the other sources as before
+    upd = run_measured(["update", str(copy), *map(str, paths[1:]), "--index", str(index)])
+    s = upd["summary"]
+    rows.append((f"`update`, 1 % changed ({n} documents)",
+                 f"{s['updated']} replaced, {s['unchanged']} unchanged",
+                 f"{upd['seconds']:.1f} s", "", "",
+                 f"{upd['peak_main_mb']:.0f} MB / {upd['peak_tree_mb']:.0f} MB"))
+    print(rows, flush=True)
+    return rows
+
+
+def updates_only(corpus: str, index: Path) -> None:
+    """``--updates DIR``: the two updates on an index built earlier (``--keep``)."""
+    paths = CORPORA[corpus]
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = measure_updates(paths, index, Path(tmp))
+    markdown = "\n".join([
+        "### Updates of a full index",
+        "",
+        f"`python -m bench.index_bench --corpus {corpus} --updates DIR` on {machine()}, on an "
+        "index of these sources built before by this benchmark.",
+        "",
+        table(rows, ("run", "documents", "time", "rate", "× pyvi alone", "peak memory")),
+    ])
+    write_section("index-updates", markdown)
+    print(markdown)
 
 
 def _report(corpus: str, paths: list[Path], baseline: float, step: int, sampled: int,
