@@ -261,7 +261,7 @@ def test_an_upload_may_name_its_id_and_a_path_in_its_name_is_dropped(client):
     ("..", b"abc", "no usable name"),
     ("hỏng.txt", b"\xff\xfe\x00d\x00", "hỏng.txt"),
     ("trong.md", b"", "could not be read"),
-    ("trong.jsonl", b"\n\n", "holds no document"),
+    ("trong.jsonl", b"\n\n", "could not be read"),  # "empty file (no records)"
     ("mot-dong-hong.jsonl", jsonl(JSONL[:1]) + b'{"id": "x", "title": \n',
      "1 record(s) could not be read"),
     ("trung-id.jsonl", jsonl([JSONL[0], JSONL[0]]), "twice"),
