@@ -24,7 +24,7 @@ from pathlib import Path
 from unidecode import unidecode
 
 from bench import index_bench
-from bench.report import machine, table, write_section
+from bench.report import machine, percentile, table, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -43,11 +43,6 @@ def _records(paths, limit=None):
                 for line in f:
                     yield json.loads(line)
     return list(itertools.islice(gen(), limit))
-
-
-def _pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def bench_analysis(texts, rounds=3):
@@ -178,8 +173,9 @@ def main() -> None:
     ]
     for p in (50, 95, 99):
         rows.append((f"query p{p} ({queries['queries']} queries, top 10 + snippets)",
-                     f"{_pct(q, p):.1f} ms", f"{_pct(b, p):.1f} ms (OR of syllables, one field)",
-                     f"{_pct(q, p) / _pct(b, p):.2f}×"))
+                     f"{percentile(q, p):.1f} ms",
+                     f"{percentile(b, p):.1f} ms (OR of syllables, one field)",
+                     f"{percentile(q, p) / percentile(b, p):.2f}×"))
     rows.append(("more like this p50 (100 documents)",
                  f"{statistics.median(queries['similar']):.1f} ms", "", ""))
 

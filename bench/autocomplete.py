@@ -22,16 +22,11 @@ from pathlib import Path
 
 from unidecode import unidecode
 
-from bench.report import machine, table, write_section
+from bench.report import machine, percentile, table, write_section
 from bench.suggest import DOC, SEED, build_default_index
 from search_service import create_app
 
 QUERIES_PER_KIND = 200
-
-
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
 def typed_prefixes(titles: list[str], numbers: list[str], rng: random.Random) -> dict[str, list]:
@@ -93,7 +88,7 @@ def main() -> None:
             ours, empty = timed(client, "/api/suggest", queries, limit=8)
             base, _ = timed(client, "/api/search", queries, per_page=8)
             p50, b50 = statistics.median(ours), statistics.median(base)
-            rows.append((kind, len(queries), f"{p50:.1f} ms", f"{_percentile(ours, 95):.1f} ms",
+            rows.append((kind, len(queries), f"{p50:.1f} ms", f"{percentile(ours, 95):.1f} ms",
                          f"{b50:.1f} ms", f"{b50 / p50:.1f}×", f"{empty}"))
     out = table(rows, ("queries", "n", "/api/suggest p50", "p95", "/api/search p50 (baseline)",
                        "suggest faster by", "no completion"))

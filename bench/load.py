@@ -25,6 +25,8 @@ from urllib.parse import urlencode
 
 import psutil
 
+from bench.report import percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -40,10 +42,7 @@ class LoadResult:
         return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
 
     def pct(self, p: float) -> float:
-        values = sorted(self.latencies_ms)
-        if not values:
-            return float("nan")
-        return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+        return percentile(self.latencies_ms, p)
 
 
 async def _get(host: str, port: int, path: str) -> tuple[int, bytes]:

@@ -17,6 +17,14 @@ which set each figure beside a baseline measured in the same run, rather than ab
 """
 
 
+def percentile(values, p: float) -> float:
+    """The ``p``-th percentile of ``values`` (nearest rank); 0.0 for none."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
 def machine() -> str:
     return (f"{platform.machine()}, {os.cpu_count()} cores, "
             f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import eval as E
-from bench.report import machine, table, write_section
+from bench.report import machine, percentile, table, write_section
 
 STEP = 7  # 2,249 articles: 322 queries
 TOP = 5
@@ -69,7 +69,7 @@ def run(root: Path | None = None, step: int = STEP) -> dict:
 
     return {"n": len(queries), "ours": share(ours), "peer": share(peer),
             "p50_ms": statistics.median(times),
-            "p95_ms": sorted(times)[round(0.95 * (len(times) - 1))],
+            "p95_ms": percentile(times, 95),
             "peer_s": peer_s}
 
 

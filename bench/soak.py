@@ -37,7 +37,7 @@ from pathlib import Path
 
 from unidecode import unidecode
 
-from bench.report import machine, table, write_section
+from bench.report import machine, percentile, table, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -150,13 +150,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _percentile(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
-
-
 def run(seconds: float, clients: int, update_every: float, small: bool, seed: int,
         workdir: Path) -> dict:
     rng = random.Random(seed)
@@ -237,9 +230,9 @@ def _summary(log: Log, seconds: float, clients: int, documents: int, build_secon
     every = [ms for values in kinds.values() for ms in values]
 
     def stats(values: list[float]) -> dict:
-        return {"requests": len(values), "p50_ms": round(_percentile(values, 50), 1),
-                "p90_ms": round(_percentile(values, 90), 1),
-                "p99_ms": round(_percentile(values, 99), 1),
+        return {"requests": len(values), "p50_ms": round(percentile(values, 50), 1),
+                "p90_ms": round(percentile(values, 90), 1),
+                "p99_ms": round(percentile(values, 99), 1),
                 "max_ms": round(max(values, default=0.0), 1),
                 "mean_ms": round(statistics.fmean(values), 1) if values else 0.0}
 

@@ -58,17 +58,13 @@ class ParsedQuery:
     ordered: tuple[str, ...] = ()  # the syllables in order, with repeats
     # abbreviations in the query spelled out, and full forms abbreviated (UBND ⇄ Ủy ban nhân dân)
     expansions: tuple[Expansion, ...] = ()
-    # syllables that occur only in question boilerplate ("đúng hay sai", "theo quy định")
+    # syllables that occur only in question boilerplate ("đúng hay sai", "theo quy định"),
+    # as typed and folded
     minor: frozenset[str] = frozenset()
 
     def is_minor(self, term: str) -> bool:
         """A word, syllable, folded syllable or pair made only of boilerplate syllables."""
-        return bool(self.minor) and all(
-            part in self.minor or part in self._minor_folded for part in term.split("_"))
-
-    @property
-    def _minor_folded(self) -> frozenset[str]:
-        return frozenset(fold(s) for s in self.minor)
+        return bool(self.minor) and all(part in self.minor for part in term.split("_"))
 
     @property
     def is_empty(self) -> bool:
@@ -122,5 +118,5 @@ def parse_query(q: str) -> ParsedQuery:
         accented=has_diacritics(free),
         ordered=tuple(syllables),
         expansions=expand_query(syllables) if syllables else (),
-        minor=minor_syllables(syllables),
+        minor=(minor := minor_syllables(syllables)) | {fold(s) for s in minor},
     )

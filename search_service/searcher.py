@@ -49,11 +49,9 @@ WEIGHTS = {
 HIT_FIELDS = ("id", "title", "url", "doc_number", "doc_type", "issuer", "date", "category")
 DOCUMENT_FIELDS = (*HIT_FIELDS, "summary", "author", "signer", "related", "cites", "text")
 # "More like this": the ``terms`` key terms (Whoosh's Bo1 model) of the title and the first
-# ``chars`` characters of the text, searched on ``field``, and the ``title_terms`` key terms
-# of the title on the title field at ``title_boost`` (bench/similar_eval.py measures them).
-# Title terms help on ALQAC, whose titles name the law, but on official documents they are
-# "quyết định", "về việc", "ban hành": the type, not the subject (tests/test_sample_data.py)
-SIMILAR = {"field": "body", "terms": 12, "chars": 4000, "title_terms": 0, "title_boost": 1.0}
+# ``chars`` characters of the text, searched on ``field`` (bench/similar_eval.py measures
+# them; docs/relevance.md says what else was tried, title terms among them)
+SIMILAR = {"field": "body", "terms": 12, "chars": 4000}
 
 
 FACET_FIELDS = {**FACETS, "year": "year"}
@@ -245,11 +243,6 @@ class SearchIndex:
         self._searcher()
         return self._local.generation.name
 
-    def version(self) -> tuple[str, int]:
-        """The live generation and its latest commit, as this thread's searcher sees it."""
-        searcher = self._searcher()
-        return self._local.generation.name, searcher.reader().generation()
-
     def search(self, parsed: ParsedQuery | None, page: int, per_page: int,
                filters: Filters = NO_FILTERS, sort: str = "relevance",
                facets: tuple[str, ...] = (), time_limit: float = 0.0) -> SearchPage:
@@ -257,9 +250,13 @@ class SearchIndex:
 
         Matching stops after ``time_limit`` seconds (0: never) with a partial page."""
         started = time.perf_counter()
-        key = (self.version(), parsed, page, per_page, filters, sort, facets)
+        searcher = self._searcher()
+        # the generation and its latest commit: a new one never hits pages of the old
+        version = (self._local.generation.name, searcher.reader().generation())
+        key = (version, parsed, page, per_page, filters, sort, facets)
         cached = self._pages.get_or_compute(
-            key, lambda: self._search(parsed, page, per_page, filters, sort, facets, time_limit),
+            key, lambda: self._search(searcher, parsed, page, per_page, filters, sort, facets,
+                                      time_limit),
             keep=lambda result: not result.partial)  # a cut-short page is not the answer
         # callers may change what they get: hand out copies
         return SearchPage(cached.total, [dict(h) for h in cached.hits],
@@ -267,7 +264,7 @@ class SearchIndex:
                           None if cached.facets is None
                           else {k: dict(v) for k, v in cached.facets.items()}, cached.partial)
 
-    def _search(self, parsed: ParsedQuery | None, page: int, per_page: int,
+    def _search(self, searcher, parsed: ParsedQuery | None, page: int, per_page: int,
                 filters: Filters, sort: str, facets: tuple[str, ...],
                 time_limit: float) -> SearchPage:
         started = time.perf_counter()
@@ -280,7 +277,6 @@ class SearchIndex:
         if query is None:
             return SearchPage(0, [], (time.perf_counter() - started) * 1000,
                               {name: {} for name in facets} if facets else None)
-        searcher = self._searcher()
         groupedby = {name: sorting.FieldFacet(FACET_FIELDS[name], maptype=sorting.Count)
                      for name in facets}
         results, partial = search_within(
@@ -357,19 +353,9 @@ class SearchIndex:
         if docnum is None:
             return None
         fields = searcher.stored_fields(docnum)
-        title = fields.get("title", "")
-        text = f"{title}\n{fields.get('text', '')[:SIMILAR['chars']]}"
-        field = SIMILAR["field"]
-        clauses = [Q.Term(field, term, boost=weight) for term, weight in
-                   searcher.key_terms_from_text(field, text, numterms=SIMILAR["terms"],
-                                                normalize=False)]
-        if title and SIMILAR["title_terms"]:
-            clauses += [Q.Term("title", term, boost=weight * SIMILAR["title_boost"])
-                        for term, weight in searcher.key_terms_from_text(
-                            "title", title, numterms=SIMILAR["title_terms"], normalize=False)]
-        if not clauses:
-            return []
-        results = searcher.search(Q.Or(clauses), limit=limit, mask={docnum})
+        text = f"{fields.get('title', '')}\n{fields.get('text', '')[:SIMILAR['chars']]}"
+        results = searcher.more_like(docnum, SIMILAR["field"], text=text, top=limit,
+                                     numterms=SIMILAR["terms"])
         hits = []
         for hit in results:
             out = _pick(hit.fields(), HIT_FIELDS)

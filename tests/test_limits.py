@@ -144,3 +144,16 @@ def test_a_search_within_its_time_limit_is_the_unlimited_search(corpus_index, q,
     assert timed.partial is False and free.partial is False
     assert free.total > 0 and free.hits
     assert (timed.total, timed.hits, timed.facets) == (free.total, free.hits, free.facets)
+
+
+def test_a_partial_page_is_not_cached(corpus_index, broad_query):
+    index = SearchIndex(corpus_index)
+    parsed = parse_query(broad_query)
+    cut = index.search(parsed, 1, 10, time_limit=0.001)
+    assert cut.partial
+    full = index.search(parsed, 1, 10, time_limit=0)  # same key: computed, not the cut page
+    assert not full.partial and full.total >= cut.total
+    # once the full page is cached, a limited search is answered with it
+    again = index.search(parsed, 1, 10, time_limit=0.001)
+    assert not again.partial and (again.total, again.hits) == (full.total, full.hits)
+    index.close()

@@ -1,0 +1,52 @@
+"""Question boilerplate: found however typed, only inside its phrases, and weighted down."""
+
+from __future__ import annotations
+
+import pytest
+
+from search_service import searcher
+from search_service.boilerplate import minor_positions, minor_syllables
+from search_service.query import parse_query
+from search_service.searcher import SearchIndex, build_query
+
+
+@pytest.mark.parametrize(("typed", "minor"), [
+    ("người lao động được nghỉ phép năm, đúng hay sai",
+     {"đúng", "hay", "sai"}),
+    ("nguoi lao dong duoc nghi phep nam, dung hay sai", {"dung", "hay", "sai"}),
+    ("Theo quy định của pháp luật thì ai được cấp giấy phép",
+     {"theo", "quy", "định", "của", "pháp", "luật"}),
+    ("mức thuế là bao nhiêu", {"bao", "nhiêu"}),
+    # "quy định" outside a phrase is what the question is about
+    ("quy định về thuế môi trường", set()),
+    # a syllable is minor only if it occurs nowhere else in the query ("sai sót"); a lone
+    # "hay" (or) is boilerplate itself
+    ("hay sai sót trong quy định, đúng hay sai", {"đúng", "hay"}),
+])
+def test_minor_syllables(typed, minor):
+    syllables = [t.lower() for t in typed.replace(",", " ").split()]
+    assert minor_syllables(syllables) == minor
+
+
+def test_the_longest_phrase_wins():
+    sylls = ["theo", "quy", "dinh", "cua", "phap", "luat"]
+    assert minor_positions(sylls) == frozenset(range(6))
+
+
+def test_query_weights_boilerplate_down():
+    parsed = parse_query("Theo quy định của pháp luật, người lao động có được nghỉ phép không?")
+    boosts = {(c.fieldname, c.text): c.boost for c in build_query(parsed).subqueries}
+    share = searcher.WEIGHTS["boilerplate"]
+    assert boosts[("body_syl", "theo")] == pytest.approx(searcher.WEIGHTS["body_syl"] * share)
+    assert boosts[("body_fold", "theo")] == pytest.approx(searcher.WEIGHTS["body_fold"] * share)
+    assert boosts[("body", "quy_định")] == pytest.approx(searcher.WEIGHTS["body"] * share)
+    assert boosts[("body_bi", "phap_luat")] == pytest.approx(searcher.WEIGHTS["body_bi"] * share)
+    # the subject keeps its full weight
+    assert boosts[("body_syl", "phép")] == searcher.WEIGHTS["body_syl"]
+    assert boosts[("body_bi", "lao_dong")] == searcher.WEIGHTS["body_bi"]
+
+
+def test_a_query_of_boilerplate_alone_still_finds_something(sample_index):
+    index = SearchIndex(sample_index)
+    assert index.search(parse_query("theo quy định"), 1, 10).total > 0
+    index.close()
