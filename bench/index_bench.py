@@ -65,19 +65,33 @@ def _tree_anon(proc: psutil.Process) -> int:
         return 0
 
 
+def _tree_pss(proc: psutil.Process) -> int:
+    """Proportional set size of the tree: a page shared by the writer and the workers it
+    forked (pyvi's model, Python itself) counts once, not once per process as in RSS."""
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_full_info().pss
+    return total
+
+
 def run_measured(args: list[str]) -> dict:
     """Run a CLI command; return its JSON summary, seconds and peak RSS (main, tree)."""
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "indexer", *args, "--json", "--quiet"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ps = psutil.Process(proc.pid)
-    peak = [0, 0, 0]
+    peak = [0, 0, 0, 0]
 
     def sample() -> None:
+        tick = 0
         while proc.poll() is None:
             main, tree = _tree_rss(ps)
             peak[0], peak[1] = max(peak[0], main), max(peak[1], tree)
             peak[2] = max(peak[2], _tree_anon(ps))
+            if tick % 5 == 0:  # smaps_rollup walks every mapping: once a second is enough
+                peak[3] = max(peak[3], _tree_pss(ps))
+            tick += 1
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample)
@@ -89,7 +103,7 @@ def run_measured(args: list[str]) -> dict:
     return {"summary": json.loads(out.strip().splitlines()[-1]),
             "seconds": time.perf_counter() - started,
             "peak_main_mb": peak[0] / 2**20, "peak_tree_mb": peak[1] / 2**20,
-            "peak_anon_mb": peak[2] / 2**20}
+            "peak_anon_mb": peak[2] / 2**20, "peak_pss_mb": peak[3] / 2**20}
 
 
 @contextlib.contextmanager
@@ -161,17 +175,20 @@ def main() -> None:
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="news-all+official")
     parser.add_argument("--modes", default="serial,workers,dask")
     parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="keep the last index built here")
+                        help="copy the first index built here (as soon as it is built)")
+    parser.add_argument("--skip-updates", action="store_true",
+                        help="only the builds (measure updates later with --updates DIR)")
     parser.add_argument("--updates", type=Path, metavar="DIR",
                         help="only measure the updates, on this index (built with --keep)")
     args = parser.parse_args()
     if args.updates:
         updates_only(args.corpus, args.updates)
     else:
-        run(args.corpus, args.modes.split(","), args.keep)
+        run(args.corpus, args.modes.split(","), args.keep, not args.skip_updates)
 
 
-def run(corpus: str, modes: list[str], keep: Path | None = None) -> None:
+def run(corpus: str, modes: list[str], keep: Path | None = None,
+        updates: bool = True) -> None:
     paths = CORPORA[corpus]
     rows, results = [], {}
     step = BASELINE_STEP[corpus]
@@ -201,16 +218,17 @@ def run(corpus: str, modes: list[str], keep: Path | None = None) -> None:
                          f"{result['seconds']:.0f} s", f"{rate:.1f} docs/s",
                          f"{rate / baseline:.2f}×",
                          f"{result['peak_main_mb']:.0f} MB / {result['peak_tree_mb']:.0f} MB"
-                         + dask_rss + f" (anonymous {result['peak_anon_mb']:.0f} MB)"))
+                         + dask_rss + f" (PSS {result['peak_pss_mb']:.0f} MB, anonymous "
+                         f"{result['peak_anon_mb']:.0f} MB)"))
             print(rows[-1], flush=True)
             _report(corpus, paths, baseline, step, sampled, rows)
+            if keep is not None and mode == modes[0]:
+                shutil.rmtree(keep, ignore_errors=True)
+                shutil.copytree(index, keep, symlinks=True)
             if mode != modes[-1]:
                 shutil.rmtree(index)
-        index = tmp / f"index-{modes[-1]}"
-        rows += measure_updates(paths, index, tmp)
-        if keep is not None:
-            shutil.rmtree(keep, ignore_errors=True)
-            shutil.copytree(index, keep, symlinks=True)
+        if updates:
+            rows += measure_updates(paths, tmp / f"index-{modes[-1]}", tmp)
 
     _report(corpus, paths, baseline, step, sampled, rows)
 
@@ -265,8 +283,10 @@ def _report(corpus: str, paths: list[Path], baseline: float, step: int, sampled:
         f"`python -m bench.index_bench --corpus {corpus}` on {machine()}: {files}. "
         f"Baseline: pyvi's `ViTokenizer.tokenize` alone over title and text, "
         f"{baseline:.1f} docs/s (every {step}th document of each source, {sampled} in all, "
-        "same run). Peak memory: the writer "
-        "process / the writer with its local analysis workers.",
+        "same run). Peak memory: RSS of the writer "
+        "process / of the writer with its local analysis workers; in brackets the PSS of "
+        "that tree (a page its processes share counts once) and its anonymous part (RSS "
+        "also counts the index files Whoosh maps, which is page cache).",
         "",
         table(rows, ("run", "documents", "time", "rate", "× pyvi alone", "peak memory")),
     ])
