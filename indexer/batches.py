@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import shutil
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,15 +46,18 @@ class Plan:
     batches: list[Batch]
     files: list[str]  # every source file found, absolute
     errors: list[ReadError]
+    skipped: list[str]  # files ``skip`` said need no reading (not in ``files``)
 
     @property
     def documents(self) -> int:
         return sum(b.documents for b in self.batches)
 
 
-def plan(sources: Iterable[str | Path], spool: Path, size: int = BATCH_SIZE) -> Plan:
-    """Walk ``sources`` and cut them into batches (spooling ``.jsonl.gz`` into ``spool``)."""
-    result = Plan([], [], [])
+def plan(sources: Iterable[str | Path], spool: Path, size: int = BATCH_SIZE,
+         skip: Callable[[str], bool] | None = None) -> Plan:
+    """Walk ``sources`` and cut them into batches (spooling ``.jsonl.gz`` into ``spool``),
+    leaving out the files for which ``skip(absolute path)`` is true."""
+    result = Plan([], [], [], [])
     pending: list[Part] = []
     count = 0
 
@@ -69,6 +72,9 @@ def plan(sources: Iterable[str | Path], spool: Path, size: int = BATCH_SIZE) -> 
             result.errors.append(item)
             continue
         path = str(item.resolve())
+        if skip is not None and skip(path):
+            result.skipped.append(path)
+            continue
         result.files.append(path)
         suffix = suffix_of(item)
         if suffix in (".jsonl", ".jsonl.gz"):

@@ -31,7 +31,8 @@ from pathlib import Path
 import whoosh.index
 
 MANIFEST = "tracuu-manifest.json"
-_SKIP = {MANIFEST, "MAIN_WRITELOCK"}
+# tracuu-sources.json (indexer.fingerprints) is rewritten by updates that commit nothing
+_SKIP = {MANIFEST, "MAIN_WRITELOCK", "tracuu-sources.json"}
 _CACHE: dict[tuple[str, int, int], str] = {}
 
 
@@ -39,14 +40,19 @@ class IndexDamaged(Exception):
     """The live generation cannot be trusted: a file is missing, truncated or changed."""
 
 
-def _digest(path: Path, st: os.stat_result) -> str:
+def sha256_of(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_digest(path: Path, st: os.stat_result) -> str:
+    """SHA-256 of an index file, cached by (path, size, mtime): Whoosh never rewrites one."""
     key = (str(path), st.st_size, st.st_mtime_ns)
     if key not in _CACHE:
-        h = hashlib.sha256()
-        with open(path, "rb") as f:
-            while chunk := f.read(1 << 20):
-                h.update(chunk)
-        _CACHE[key] = h.hexdigest()
+        _CACHE[key] = sha256_of(path)
     return _CACHE[key]
 
 
@@ -68,7 +74,7 @@ def write_manifest(gen: str | Path) -> None:
         if old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns:
             digest = old["sha256"]
         else:
-            digest = _digest(path, st)
+            digest = file_digest(path, st)
         files[path.name] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}
     tmp = gen / f".{MANIFEST}-{os.getpid()}"
     tmp.write_text(json.dumps({"files": files}, indent=1), encoding="utf-8")
@@ -120,6 +126,6 @@ def _check_manifest(gen: Path) -> None:
             raise IndexDamaged(f"index generation {gen.name}: file {name} has "
                                f"{st.st_size} bytes, {want['size']} were written (truncated "
                                "or overwritten)")
-        if _digest(path, st) != want["sha256"]:
+        if file_digest(path, st) != want["sha256"]:
             raise IndexDamaged(f"index generation {gen.name}: file {name} is corrupted "
                                "(its SHA-256 differs from the one written)")

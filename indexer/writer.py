@@ -14,6 +14,7 @@ import re
 import secrets
 import shutil
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
@@ -23,7 +24,7 @@ from typing import Protocol
 import whoosh.index
 from whoosh.writing import LockError
 
-from indexer import generations
+from indexer import fingerprints, generations
 from indexer.batches import plan
 from indexer.integrity import write_manifest
 from indexer.lock import IndexLock, IndexLocked
@@ -74,6 +75,7 @@ class RunSummary:
     missing: int = 0
     failures: list[ReadError] = field(default_factory=list)
     seconds: float = 0.0
+    skipped_files: int = 0  # source files an update did not read (indexer.fingerprints)
 
     @property
     def documents(self) -> int:
@@ -88,6 +90,8 @@ class RunSummary:
         if self.deleted or self.missing:
             parts.append(f"{self.deleted} deleted, {self.missing} not found")
         parts.append(f"{len(self.failures)} failures")
+        if self.skipped_files:
+            parts.append(f"{self.skipped_files} files unchanged since the last run (not read)")
         parts.append(f"{self.seconds:.1f} s ({rate:.1f} docs/s)")
         return ", ".join(parts)
 
@@ -96,7 +100,7 @@ class RunSummary:
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
             "deleted": self.deleted, "missing": self.missing, "failed": len(self.failures),
             "failures": [{"source": f.source, "reason": f.reason} for f in self.failures],
-            "seconds": round(self.seconds, 3),
+            "skipped_files": self.skipped_files, "seconds": round(self.seconds, 3),
         }
 
 
@@ -104,25 +108,32 @@ class _Run:
     """The shared part of build and update: plan, analyse, feed one Whoosh writer."""
 
     def __init__(self, root: Path, sources: Iterable[str | Path], progress: Progress | None,
-                 workers: int, scheduler: str | None, known: dict[str, str] | None,
-                 records: Iterable[Record]):
+                 workers: int, scheduler: str | None, known: dict[str, tuple[str, str]],
+                 records: Iterable[Record], files: fingerprints.SourceFiles):
         sources = list(sources)
         self.given = [os.path.abspath(str(s)) for s in sources]
         self.root, self.summary = root, RunSummary()
         self.progress = progress or _NoProgress()
         self.spool = root / f"{generations.SPOOL_PREFIX}{os.getpid()}"
-        self.plan = plan(sources, self.spool)
+        self.files = files
+        self.plan = plan(sources, self.spool, skip=files.skip)
         self.summary.failures.extend(self.plan.errors)
+        self.seen: set[str] = set()
+        # documents of files that are as the last run read them: unchanged, not read
+        skipped = set(self.plan.skipped)
+        self.seen.update(k for k, (_, source) in known.items() if source in skipped)
+        self.summary.unchanged += len(self.seen)
+        self.summary.skipped_files = len(skipped)
+        self.documents: Counter[str] = Counter()  # per source file, this run's documents
         self.known_path = None
         if known:
             self.spool.mkdir(parents=True, exist_ok=True)
             # a name of its own per run: workers cache the map by path
             self.known_path = str(self.spool / f"known-{secrets.token_hex(8)}.json")
             with open(self.known_path, "w", encoding="utf-8") as f:
-                json.dump(known, f)
+                json.dump({k: h for k, (h, _) in known.items()}, f)
         self.workers, self.scheduler = workers, scheduler
         self.records = records
-        self.seen: set[str] = set()
 
     def items(self):
         self.progress.start(self.plan.documents)
@@ -142,12 +153,18 @@ class _Run:
                         source, f"duplicate id {doc_id!r} in this run (the first was kept)"))
                     continue
                 self.seen.add(doc_id)
+                self.documents[item.source if isinstance(item, Unchanged)
+                               else item.record.source] += 1
                 yield item
             self.progress(len(items))
 
     def failed_files(self) -> set[str]:
         # a failure's source is a file, "file:line" or "file[index]"
         return {_FAILED_AT.sub("", f.source) for f in self.summary.failures}
+
+    def fingerprints(self) -> dict[str, fingerprints.Fingerprint]:
+        """What to record for the next update (call once the run is committed)."""
+        return self.files.result(self.plan.files, self.documents, self.failed_files())
 
     def close(self) -> None:
         shutil.rmtree(self.spool, ignore_errors=True)
@@ -163,7 +180,8 @@ def build(sources: Iterable[str | Path], root: str | Path, progress: Progress | 
     with IndexLock(root):
         generations.remove_debris(root)
         gen = generations.new_generation(root)
-        run = _Run(root, sources, progress, workers, scheduler, None, records)
+        run = _Run(root, sources, progress, workers, scheduler, {}, records,
+                   fingerprints.SourceFiles({}, Counter()))
         try:
             ix = whoosh.index.create_in(str(gen), build_schema())
             writer = ix.writer(limitmb=WRITER_LIMIT_MB)
@@ -186,6 +204,7 @@ def build(sources: Iterable[str | Path], root: str | Path, progress: Progress | 
             writer.commit()
             ix.close()
             pairs.write(gen)
+            fingerprints.save(gen, run.fingerprints())
             write_manifest(gen)
             generations.publish(root, gen)
         except BaseException:
@@ -224,11 +243,14 @@ def update(sources: Iterable[str | Path], root: str | Path, progress: Progress |
             ix.close()
             raise IndexLocked(f"index {root} is locked by another Whoosh writer") from exc
         run = None
+        gen = generations.live_generation(root)
         try:
             with ix.searcher() as searcher:
                 indexed = indexed_hashes(searcher)
-            run = _Run(root, sources, progress, workers, scheduler,
-                       {k: h for k, (h, _) in indexed.items()}, records)
+            recorded = fingerprints.load(gen)
+            files = fingerprints.SourceFiles(
+                recorded, Counter(source for _, source in indexed.values()))
+            run = _Run(root, sources, progress, workers, scheduler, indexed, records, files)
             changed = False
             for item in run.items():
                 if isinstance(item, Unchanged):
@@ -254,8 +276,11 @@ def update(sources: Iterable[str | Path], root: str | Path, progress: Progress |
             ix.close()
             if run is not None:
                 run.close()
+        # after the commit: a crash before it leaves the old record, which only costs reading
+        if (now := run.fingerprints()) != recorded:
+            fingerprints.save(gen, now)
         if changed:
-            write_manifest(generations.live_generation(root))
+            write_manifest(gen)
     run.summary.seconds = time.monotonic() - started
     return run.summary
 

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import generations, writer
+from indexer import fingerprints, generations, writer
+from indexer.integrity import check_generation
 from search_service import create_app
 from search_service.query import parse_query
 from search_service.searcher import SearchIndex
@@ -58,6 +59,59 @@ def test_update_with_nothing_changed_analyses_nothing(sources, tmp_path):
     summary = writer.update([sources], index)
     assert (summary.added, summary.updated, summary.unchanged) == (0, 0, 34)
     assert sorted(p.name for p in gen.iterdir()) == files_before  # no segment was written
+
+
+def test_update_does_not_read_files_unchanged_since_the_last_run(sources, tmp_path):
+    index = tmp_path / "index"
+    writer.build([sources], index)
+    gen = generations.live_generation(index)
+    assert len(fingerprints.load(gen)) == 23  # every file of data/ gave documents
+
+    summary = writer.update([sources], index)
+    assert (summary.unchanged, summary.skipped_files, summary.added, summary.updated) == (
+        34, 23, 0, 0)
+
+    # touched, same bytes: the digest says unchanged
+    touched = sources / "tin-bai" / "01-hoi-nghi-ban-chap-hanh.txt"
+    os.utime(touched, ns=(time.time_ns(), time.time_ns() + 10**9))
+    assert writer.update([sources], index).skipped_files == 23
+
+    # same size and same mtime but other bytes (a copy that kept the time): read again
+    article = sources / "tin-bai" / "05-ra-quan-bao-dam-atgt-tet.txt"
+    st = article.stat()
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "Ra quân bảo đảm", "Ra quân đảm bảo", 1), encoding="utf-8")
+    assert article.stat().st_size == st.st_size
+    os.utime(article, ns=(st.st_atime_ns, st.st_mtime_ns))
+    summary = writer.update([sources], index)
+    assert (summary.skipped_files, summary.updated, summary.unchanged) == (22, 1, 33)
+    assert SearchIndex(index).document("05-ra-quan-bao-dam-atgt-tet")["title"].startswith(
+        "Ra quân đảm bảo")
+    # the record now describes the new bytes; the generation still checks whole
+    assert writer.update([sources], index).skipped_files == 23
+    assert check_generation(gen) == 34
+
+
+def test_a_document_deleted_since_the_last_run_makes_its_file_read_again(sources, tmp_path):
+    index = tmp_path / "index"
+    writer.build([sources], index)
+    writer.delete(["vb-2024-nq-15"], index)  # one record of van-ban.jsonl
+    summary = writer.update([sources], index)
+    assert (summary.added, summary.skipped_files) == (1, 22)
+    assert SearchIndex(index).document("vb-2024-nq-15") is not None
+
+
+def test_a_lost_or_damaged_fingerprint_record_only_costs_a_full_read(sources, tmp_path):
+    index = tmp_path / "index"
+    writer.build([sources], index)
+    record = generations.live_generation(index) / fingerprints.SOURCES
+    for damage in (b"{not json", b'{"files": {"x": {"size": "?"}}}'):
+        record.write_bytes(damage)
+        summary = writer.update([sources], index)
+        assert (summary.skipped_files, summary.unchanged, summary.added) == (0, 34, 0)
+    record.unlink()
+    assert writer.update([sources], index).skipped_files == 0
+    assert writer.update([sources], index).skipped_files == 23
 
 
 def test_update_replaces_only_changed_documents_and_prunes(sources, tmp_path):
@@ -102,7 +156,7 @@ def test_update_cli_json_summary(sources, tmp_path):
     cli("build", sources, "--index", index, "--quiet")
     out = json.loads(cli("update", sources, "--index", index, "--json", "--prune").stdout)
     assert out == {"added": 0, "updated": 0, "unchanged": 34, "deleted": 0, "missing": 0,
-                   "failed": 0, "failures": [], "seconds": out["seconds"]}
+                   "failed": 0, "failures": [], "skipped_files": 23, "seconds": out["seconds"]}
 
 
 def test_progress_lines_for_cron_logs(tmp_path):
