@@ -18,6 +18,7 @@ how readers store it, so highlights land on the right characters.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
@@ -29,6 +30,7 @@ from indexer.tone import normalize_tone
 
 _SYLLABLE = re.compile(r"[^\W_]+")
 _WORDLIKE = re.compile(r"[^\W_]")
+_SYLLABLE_SPLIT = re.compile(r"([^\W_]+)")
 
 
 class Term(NamedTuple):
@@ -61,6 +63,13 @@ def words(text: str) -> list[Term]:
 def syllables(text: str) -> list[Term]:
     """Step 2 (syllables): runs of letters or digits, in original case."""
     return [Term(m.group(), m.start(), m.end()) for m in _SYLLABLE.finditer(text)]
+
+
+def iter_syllable_terms(text: str) -> Iterator[tuple[int, int, str]]:
+    """``syllable_terms`` as (start, end, term) tuples, one at a time: for scanning long
+    stored texts (snippets), where building every Term first costs more than the scan."""
+    for m in _SYLLABLE.finditer(prepare(text)):
+        yield m.start(), m.end(), _lower(m.group())
 
 
 def bigrams(text: str, terms: list[Term]) -> list[Term]:
@@ -116,11 +125,13 @@ def index_terms(text: str) -> IndexTerms:
     indexer runs, where each of those would repeat the normalisation.
     """
     text = prepare(text)
-    cut = syllables(text)
-    sylls = [_lower(t.text) for t in cut]
+    # syllables and what stands between them, without a Term per syllable: [gap, syllable,
+    # gap, syllable, …, gap]
+    parts = _SYLLABLE_SPLIT.split(text)
+    sylls = [_lower(t) for t in parts[1::2]]
     folds = [fold(s) for s in sylls]
-    pairs = [f"{folds[i]}_{folds[i + 1]}" for i in range(len(cut) - 1)
-             if text[cut[i].end:cut[i + 1].start].isspace()]
+    gaps = parts[2:-1:2]  # gaps[i] stands between syllables i and i + 1
+    pairs = [f"{folds[i]}_{folds[i + 1]}" for i, gap in enumerate(gaps) if gap.isspace()]
     return IndexTerms([_lower(t.text) for t in words(text)], sylls, folds, pairs)
 
 

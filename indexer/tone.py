@@ -35,6 +35,9 @@ _CLUSTER = re.compile(
     "(" + _cls("o", "O") + _cls("a", "e", "A", "E") + "|" + _cls("u", "U") + _cls("y", "Y") + ")"
 )
 _WORD = re.compile(r"[^\W\d_]+")
+# only the words that hold a cluster: a callback for every word of a long text costs more
+# than the rest of the normalisation (the leftmost match starts at the word's first letter)
+_CLUSTER_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]*?" + _CLUSTER.pattern + r"[^\W\d_]*")
 
 
 def _split_tone(ch: str) -> tuple[str, str]:
@@ -74,7 +77,7 @@ def normalize_tone(text: str) -> str:
     """Move tone marks of ``oa``/``oe``/``uy`` syllables to one place (NFC input)."""
     if not _CLUSTER.search(text):
         return text
-    return _WORD.sub(lambda m: _normalize_word(m.group()), text)
+    return _CLUSTER_WORD.sub(lambda m: _normalize_word(m.group()), text)
 
 
 def other_tone_style(text: str) -> str:
