@@ -3,7 +3,9 @@
 Searchable text is indexed four ways (words, syllables, folded syllables,
 folded syllable pairs) for the title and the body, so a query matches whatever
 cut pyvi made and whether or not it was typed with diacritics. Document numbers
-have their own fields.
+have their own fields. Only ``title_fold`` keeps positions (autocomplete ranks titles
+that begin with the typed word first); phrases are matched through the syllable pairs
+(search_service.searcher), which is cheaper to write and to read than positions.
 """
 
 from __future__ import annotations
@@ -41,12 +43,12 @@ def build_schema() -> Schema:
         hash=ID(stored=True, sortable=True),
         source=ID(stored=True, sortable=True),
         title=TEXT(analyzer=words, stored=True, phrase=False),
-        title_syl=TEXT(analyzer=sylls, phrase=True),
-        title_fold=TEXT(analyzer=fold, phrase=True),
+        title_syl=TEXT(analyzer=sylls, phrase=False),
+        title_fold=TEXT(analyzer=fold, phrase=True),  # autocomplete: a title's first word
         title_bi=TEXT(analyzer=pairs, phrase=False),
         body=TEXT(analyzer=words, phrase=False),
-        body_syl=TEXT(analyzer=sylls, phrase=True),
-        body_fold=TEXT(analyzer=fold, phrase=True),
+        body_syl=TEXT(analyzer=sylls, phrase=False),
+        body_fold=TEXT(analyzer=fold, phrase=False),
         body_bi=TEXT(analyzer=pairs, phrase=False),
         # keys of the document's own number, and of every number it cites
         # (indexer.loosenumber: "15/2020/nd-cp", "nd#15/2020", "15/2020", "nd#15")

@@ -20,7 +20,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["tracuu.index"] = SearchIndex(app.config["INDEX"],
                                                  app.config["SNIPPET_CHARS"],
-                                                 app.config["RESULT_CACHE"])
+                                                 app.config["RESULT_CACHE"],
+                                                 app.config["POSTINGS_CACHE_MB"])
     app.extensions["tracuu.vocabulary"] = VocabularyCache(app.extensions["tracuu.index"])
     errors.register(app)
     limits.init_app(app)

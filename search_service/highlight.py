@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from markupsafe import escape
 
@@ -18,6 +19,27 @@ from indexer.fold import fold
 from indexer.loosenumber import number_keys as loose_keys
 
 _SPACE = re.compile(r"\s+")
+# every letter that folds to an ASCII letter (à, ạ, ă, ầ … → a; đ → d), for bare terms
+_FOLDS_TO: dict[str, str] = {}
+for _code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+    _ch = chr(_code)
+    if _ch.isalpha() and len(_folded := fold(_ch.lower())) == 1 and _folded.isalpha():
+        _FOLDS_TO[_folded] = _FOLDS_TO.get(_folded, "") + _ch
+
+
+@lru_cache(maxsize=1024)
+def _terms_pattern(exact: frozenset[str], bare: frozenset[str]) -> re.Pattern | None:
+    """One regex for every whole syllable a snippet marks: the exact terms, and any form
+    of the bare ones with or without marks. A scan of a long stored text for a few terms
+    is then one regex pass, not a Python step per syllable."""
+    alternatives = [re.escape(t) for t in sorted(exact, key=len, reverse=True)]
+    for term in sorted(bare, key=len, reverse=True):
+        alternatives.append("".join(f"[{re.escape(c)}{_FOLDS_TO.get(c, '')}]" if c.isalpha()
+                                    else re.escape(c) for c in term))
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])",
+                      re.IGNORECASE)
 
 
 def match_spans(text: str, exact: frozenset[str], bare: frozenset[str],
@@ -28,11 +50,11 @@ def match_spans(text: str, exact: frozenset[str], bare: frozenset[str],
     diacritics, which also match any accented form that folds to them.
     """
     spans = []
-    for term in analysis.syllable_terms(text):
-        if term.text in exact:
-            spans.append((term.start, term.end, term.text))
-        elif bare and fold(term.text) in bare:
-            spans.append((term.start, term.end, fold(term.text)))
+    pattern = _terms_pattern(exact, bare)
+    if pattern is not None:
+        for m in pattern.finditer(analysis.prepare(text)):
+            term = m.group().lower()
+            spans.append((m.start(), m.end(), term if term in exact else fold(term)))
     if number_keys:
         numbers = [n for n in find_in_text_lenient(text)
                    if not number_keys.isdisjoint(loose_keys(n.canonical))]

@@ -54,6 +54,9 @@ SETTINGS: tuple[Setting, ...] = (
             "comma-separated, `*` for any; empty: no CORS headers."),
     Setting("RESULT_CACHE", 1024, "Result pages kept per server process for repeated queries "
             "(0: none); a new index generation or commit makes old entries unreachable."),
+    Setting("POSTINGS_CACHE_MB", 64, "Megabytes of decoded posting lists kept per server "
+            "thread for scoring (the common words' lists are the costly ones to read); made "
+            "again after a commit or a new generation."),
 )
 
 
