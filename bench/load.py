@@ -14,7 +14,6 @@ import asyncio
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
@@ -157,6 +156,31 @@ def run(index: Path, titles: Sequence[str], levels: Sequence[int] = (1, 4, 16),
     return {"baseline": base, "levels": levels_out, "rss_mb": rss, "unique": len(set(paths))}
 
 
+def plot(results: dict[str, dict], path: Path) -> None:
+    """Latency percentiles against concurrency, one line per percentile and cache setting."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    for label, out in results.items():
+        levels = sorted(out["levels"])
+        for p, style in ((50, "-o"), (99, "--s")):
+            ax.plot(levels, [out["levels"][c].pct(p) for c in levels], style,
+                    label=f"p{p}, {label}")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("concurrent clients")
+    ax.set_ylabel("latency (ms)")
+    ax.set_title("/api/search, gunicorn 2 workers, full corpus")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.load")
     parser.add_argument("index", type=Path, help="an index directory")
@@ -164,18 +188,56 @@ def main(argv: Sequence[str] | None = None) -> None:
                         default=ROOT.parent / "shared" / "corpus" / "news" / "news-2k.jsonl.gz")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--levels", default="1,4,16")
+    parser.add_argument("--report", action="store_true",
+                        help="also run without the result cache, and write the table and a "
+                             "plot (docs/load-latency.png) into docs/performance.md")
     args = parser.parse_args(argv)
     import gzip
 
     with gzip.open(args.titles, "rt", encoding="utf-8") as f:
         titles = [json.loads(line)["title"] for line in f][:500]
-    out = run(args.index, titles, [int(x) for x in args.levels.split(",")], args.requests)
-    base = out["baseline"]
-    print(f"baseline /api/health c=16: {base.rate:.0f} req/s p50 {base.pct(50):.1f} ms")
-    for c, r in out["levels"].items():
-        print(f"c={c}: {r.rate:.0f} req/s p50 {r.pct(50):.1f} p99 {r.pct(99):.1f} ms "
-              f"errors {len(r.errors)} (median {statistics.median(r.latencies_ms):.1f})")
-    print("worker RSS MB:", [round(x) for x in out["rss_mb"]])
+    levels = [int(x) for x in args.levels.split(",")]
+    results = {"result cache on": run(args.index, titles, levels, args.requests)}
+    if args.report:
+        results["result cache off"] = run(args.index, titles, levels, args.requests,
+                                          cache=False)
+    rows = []
+    for label, out in results.items():
+        base = out["baseline"]
+        print(f"{label}: baseline /api/health c=16: {base.rate:.0f} req/s "
+              f"p50 {base.pct(50):.1f} ms")
+        for c, r in out["levels"].items():
+            print(f"  c={c}: {r.rate:.0f} req/s p50 {r.pct(50):.1f} p99 {r.pct(99):.1f} ms "
+                  f"errors {len(r.errors)}")
+            rows.append((label, c, f"{r.rate:.0f}", f"{r.pct(50):.1f}", f"{r.pct(95):.1f}",
+                         f"{r.pct(99):.1f}", len(r.errors)))
+        rows.append((label, "16, `/api/health` (baseline)", f"{base.rate:.0f}",
+                     f"{base.pct(50):.1f}", f"{base.pct(95):.1f}", f"{base.pct(99):.1f}",
+                     len(base.errors)))
+        print("  worker RSS MB:", [round(x) for x in out["rss_mb"]])
+    if args.report:
+        from bench.report import DOC, machine, table, write_section
+
+        png = DOC.parent / "load-latency.png"
+        plot(results, png)
+        rss = ", ".join(f"{x:.0f}" for x in results["result cache off"]["rss_mb"])
+        write_section("load", "\n".join([
+            "## Under load (HTTP)",
+            "",
+            f"`python -m bench.load DIR --levels {args.levels} --requests {args.requests} "
+            f"--report` on {machine()}: the production server (`python -m search_service`, "
+            "gunicorn, 2 workers) on an index of news-all + official, and a bounded asyncio "
+            f"client on loopback on the same 2 cores. {args.requests} requests per level, "
+            f"cycling through {results['result cache off']['unique']} distinct searches "
+            "(news titles and their starts, with and without diacritics); without the "
+            "result cache every request is searched. Worker RSS after the uncached run: "
+            f"{rss} MB.",
+            "",
+            table(rows, ("run", "concurrency", "req/s", "p50 ms", "p95 ms", "p99 ms",
+                         "errors")),
+            "",
+            f"![latency against concurrency]({png.name})",
+        ]))
 
 
 if __name__ == "__main__":
