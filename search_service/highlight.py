@@ -1,8 +1,9 @@
 """Snippets: the best passage of a stored text, escaped, with matches in ``<mark>``.
 
-Matches are found by running the index's own syllable analysis over the stored
-text, so their offsets are the characters the index saw (stored text is
-normalised, and the analysis keeps its length).
+Matches are the query's syllables found in the stored text by one regex (whole
+syllables, either tone-mark style, any marks for a syllable typed bare): the same
+syllables the index's analysis finds there, at the characters the index saw (stored text
+is normalised, and the analysis keeps its length). tests/test_highlight compares the two.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from functools import lru_cache
 
 from markupsafe import escape
 
-from indexer import analysis
 from indexer.docnumber import find_in_text_lenient
 from indexer.fold import fold
 from indexer.loosenumber import number_keys as loose_keys
+from indexer.tone import normalize_tone, other_tone_style
 
 _SPACE = re.compile(r"\s+")
 # every letter that folds to an ASCII letter (à, ạ, ă, ầ … → a; đ → d), for bare terms
@@ -32,7 +33,9 @@ def _terms_pattern(exact: frozenset[str], bare: frozenset[str]) -> re.Pattern | 
     """One regex for every whole syllable a snippet marks: the exact terms, and any form
     of the bare ones with or without marks. A scan of a long stored text for a few terms
     is then one regex pass, not a Python step per syllable."""
-    alternatives = [re.escape(t) for t in sorted(exact, key=len, reverse=True)]
+    # the stored text keeps the tone style it was written in (hoà or hòa): both are looked for
+    spelled = {form for t in exact for form in (t, other_tone_style(t))}
+    alternatives = [re.escape(t) for t in sorted(spelled, key=len, reverse=True)]
     for term in sorted(bare, key=len, reverse=True):
         alternatives.append("".join(f"[{re.escape(c)}{_FOLDS_TO.get(c, '')}]" if c.isalpha()
                                     else re.escape(c) for c in term))
@@ -46,14 +49,16 @@ def match_spans(text: str, exact: frozenset[str], bare: frozenset[str],
                 number_keys: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """(start, end, term) of every syllable or number of ``text`` that the query matched.
 
-    ``exact`` holds query syllables as indexed; ``bare`` those typed without
-    diacritics, which also match any accented form that folds to them.
+    ``text`` is stored text (``normalize_text`` already applied by the readers, so offsets
+    are the index's). ``exact`` holds query syllables as indexed, found in either tone-mark
+    style; ``bare`` those typed without diacritics, which also match any accented form that
+    folds to them.
     """
     spans = []
     pattern = _terms_pattern(exact, bare)
     if pattern is not None:
-        for m in pattern.finditer(analysis.prepare(text)):
-            term = m.group().lower()
+        for m in pattern.finditer(text):
+            term = normalize_tone(m.group().lower())
             spans.append((m.start(), m.end(), term if term in exact else fold(term)))
     if number_keys:
         numbers = [n for n in find_in_text_lenient(text)

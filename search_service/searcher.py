@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import whoosh.index
+from whoosh import classify, sorting
 from whoosh import query as Q
-from whoosh import sorting
 from whoosh.scoring import BM25F
 
 from indexer.abbreviations import SAFE_WEIGHT
@@ -28,7 +29,7 @@ from search_service.cache import LRUCache
 from search_service.highlight import match_spans, snippet
 from search_service.query import Filters, ParsedQuery
 from search_service.timelimit import search_within
-from search_service.vectorscore import Deadline, VectorScorer
+from search_service.vectorscore import VectorScorer
 
 # Field weights. A query typed with diacritics scores on the word and syllable
 # fields *and* the folded ones, so an exact-accent match outranks a folded-only
@@ -344,16 +345,13 @@ class SearchIndex:
         match. (Listing only the documents with every word first was measured: it costs
         0.03 MRR@10 on ALQAC and 0.03 known-item Recall@1, docs/relevance.md.)"""
         scorer = self._scorer(searcher)
+        allow = scorer.mask_of(build_filter(filters))
+        # past the time limit the clauses not yet summed are left out: a partial page
         scorer.deadline = time.monotonic() + time_limit if time_limit > 0 else 0.0
         try:
-            allow = scorer.mask_of(build_filter(filters))
             matched = scorer.evaluate(query)
-        except Deadline:
-            # the clauses are not all summed: no ranking to show, and it says so
-            return SearchPage(0, [], (time.perf_counter() - started) * 1000,
-                              {name: {} for name in facets} if facets else None, True)
         finally:
-            scorer.deadline = 0.0
+            partial, scorer.deadline, scorer.cut = scorer.cut, 0.0, False
         docs, scores, mask = scorer.top(matched, allow, page * per_page)
         marks = _marks(parsed)
         hits = []
@@ -372,7 +370,7 @@ class SearchIndex:
                 counted[name] = dict(sorted(((k, v) for k, v in groups.items() if k),
                                             key=lambda kv: (-kv[1], kv[0])))
         return SearchPage(int(mask.sum()), hits, (time.perf_counter() - started) * 1000,
-                          counted)
+                          counted, partial)
 
     def _snippet(self, fields: dict, exact, bare, keys) -> str:
         text, summary = fields.get("text", ""), fields.get("summary", "")
@@ -426,13 +424,21 @@ class SearchIndex:
             return None
         fields = searcher.stored_fields(docnum)
         text = f"{fields.get('title', '')}\n{fields.get('text', '')[:SIMILAR['chars']]}"
-        results = searcher.more_like(docnum, SIMILAR["field"], text=text, top=limit,
-                                     numterms=SIMILAR["terms"])
+        # Whoosh's more_like (its Bo1 key terms, an OR of them), scored by the numpy scorer
+        field = SIMILAR["field"]
+        key_terms = searcher.key_terms_from_text(field, text, numterms=SIMILAR["terms"],
+                                                 model=classify.Bo1Model, normalize=False)
+        query = Q.Or([Q.Term(field, word, boost=weight) for word, weight in key_terms])
+        scorer = self._scorer(searcher)
+        others = np.ones(scorer.n, bool)
+        others[docnum] = False
+        docs, scores, _ = scorer.top(scorer.evaluate(query), others, limit)
         hits = []
-        for hit in results:
-            out = _pick(hit.fields(), HIT_FIELDS)
+        for n, score in zip(docs.tolist(), scores.tolist(), strict=True):
+            hit = searcher.stored_fields(n)
+            out = _pick(hit, HIT_FIELDS)
             out["snippet"] = snippet(hit.get("summary") or hit.get("text", ""), [],
                                      self.snippet_chars)
-            out["score"] = round(hit.score, 4)
+            out["score"] = round(score, 4)
             hits.append(out)
         return hits

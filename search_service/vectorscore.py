@@ -35,10 +35,6 @@ from whoosh.util.numeric import byte_to_length
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) if b else 0.0 for b in range(256)])
 
 
-class Deadline(Exception):
-    """The time given to one query ran out while its clauses were being evaluated."""
-
-
 @dataclass
 class Matched:
     """Which documents a query matches, and their scores (dense, by global docnum)."""
@@ -66,7 +62,10 @@ class VectorScorer:
             OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
         self._facets: dict[str, tuple[list[str], np.ndarray]] = {}
-        self.deadline = 0.0  # time.monotonic() after which evaluate() raises Deadline
+        # time.monotonic() after which no more clauses are evaluated (0: none); ``cut`` then
+        # says the scores are partial: those of the clauses evaluated so far
+        self.deadline = 0.0
+        self.cut = False
 
     # --- posting lists, lengths, facet values ------------------------------------------
 
@@ -134,13 +133,27 @@ class VectorScorer:
 
     def evaluate(self, query: Q.Query) -> Matched:
         """The documents ``query`` matches and the score Whoosh would give each."""
-        if self.deadline and time.monotonic() > self.deadline:
-            raise Deadline
+        if self._expired():
+            return Matched(np.zeros(self.n, bool), np.zeros(self.n))
         if isinstance(query, Q.Term):
             return self._term(query)
         if isinstance(query, Q.Or):
-            return self._combine([self.evaluate(q) for q in query.subqueries], np.logical_or,
-                                 query.boost)
+            # summed in place: a query is an OR of 20–40 terms, mostly
+            mask, scores = np.zeros(self.n, bool), np.zeros(self.n)
+            for sub in query.subqueries:
+                if self._expired():
+                    break
+                if isinstance(sub, Q.Term):
+                    docs, term_scores = self._term_scores(sub)
+                    mask[docs] = True
+                    scores[docs] += term_scores
+                else:
+                    part = self.evaluate(sub)
+                    mask |= part.mask
+                    scores += part.scores
+            if query.boost != 1.0:
+                scores *= query.boost
+            return Matched(mask, scores)
         if isinstance(query, Q.And):
             return self._combine([self.evaluate(q) for q in query.subqueries], np.logical_and,
                                  query.boost)
@@ -149,6 +162,11 @@ class VectorScorer:
             mask = scored.mask & required.mask
             return Matched(mask, np.where(mask, scored.scores, 0.0))
         return self._by_matcher(query)
+
+    def _expired(self) -> bool:
+        if self.deadline and not self.cut and time.monotonic() > self.deadline:
+            self.cut = True
+        return self.cut
 
     def _combine(self, parts: list[Matched], op: Callable, boost: float) -> Matched:
         if not parts:
@@ -166,18 +184,25 @@ class VectorScorer:
 
     def _term(self, term: Q.Term) -> Matched:
         mask, scores = np.zeros(self.n, bool), np.zeros(self.n)
+        docs, term_scores = self._term_scores(term)
+        mask[docs] = True
+        scores[docs] = term_scores
+        return Matched(mask, scores)
+
+    def _term_scores(self, term: Q.Term) -> tuple[np.ndarray, np.ndarray]:
+        """The documents holding ``term`` and their scores (boost included)."""
         schema = self.searcher.schema
+        nothing = (np.zeros(0, np.int32), np.zeros(0))
         if term.fieldname not in schema:
-            return Matched(mask, scores)
+            return nothing
         field = schema[term.fieldname]
         try:
             btext = field.to_bytes(term.text)
         except ValueError:
-            return Matched(mask, scores)
+            return nothing
         docs, weights = self.postings(term.fieldname, btext)
         if not len(docs):
-            return Matched(mask, scores)
-        mask[docs] = True
+            return nothing
         if field.scorable:
             # whoosh.scoring.BM25FScorer, with the parent searcher's statistics
             model = self.weighting
@@ -187,12 +212,12 @@ class VectorScorer:
             avgfl = self.searcher.avg_field_length(term.fieldname) or 1
             fl = self.lengths(term.fieldname)[docs]
             tf = weights.astype(np.float64)
-            scores[docs] = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+            scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
         else:
-            scores[docs] = weights
+            scores = weights.astype(np.float64)
         if term.boost != 1.0:
-            scores[docs] *= term.boost
-        return Matched(mask, scores)
+            scores *= term.boost
+        return docs, scores
 
     def _by_matcher(self, query: Q.Query) -> Matched:
         """Any other query, through Whoosh's matchers (phrases: few documents)."""

@@ -117,3 +117,21 @@ def test_the_postings_cache_stays_within_its_bound(searcher):
         assert_same(ours_top(scorer, query), whoosh_top(searcher, query))
         assert scorer._cached_bytes <= 64 << 10
     assert scorer._postings  # it does keep some
+
+
+def test_more_like_this_is_whooshs_more_like(corpus_index):
+    from search_service.searcher import SIMILAR
+
+    index = SearchIndex(corpus_index)
+    searcher = index.searcher()
+    ids = searcher.reader().column_reader("id")
+    for docnum in list(searcher.reader().all_doc_ids())[::250]:
+        fields = searcher.stored_fields(docnum)
+        text = f"{fields.get('title', '')}\n{fields.get('text', '')[:SIMILAR['chars']]}"
+        theirs = searcher.more_like(docnum, SIMILAR["field"], text=text, top=5,
+                                    numterms=SIMILAR["terms"])
+        ours = index.similar(ids[docnum], 5)
+        assert len(ours) == 5 and ids[docnum] not in [h["id"] for h in ours]
+        assert [h["id"] for h in ours] == [ids[h.docnum] for h in theirs]
+        assert [h["score"] for h in ours] == [round(h.score, 4) for h in theirs]
+    index.close()
