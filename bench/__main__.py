@@ -1,7 +1,8 @@
 """``python -m bench``: analysis, build and query speed, each beside a baseline of the same run.
 
-Writes its section of docs/performance.md, then runs ``bench.index_bench`` (full
-builds of news-all and the official corpora) unless ``--skip-index``. Baselines:
+Writes its section of docs/performance.md, then, unless ``--skip-index``, runs
+``bench.index_bench`` (full builds of news-all and the official corpora: about 75 minutes
+here), ``bench.query_bench`` and ``bench.load --report`` on the first full index. Baselines:
 - analysis: ``pyvi.ViTokenizer.tokenize`` on the same texts;
 - build: pyvi segmentation alone over the same texts (docs/s);
 - queries: a plain Whoosh OR of syllable terms on one field (``body_syl``), on the same index.
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from unidecode import unidecode
 
-from bench import index_bench
+from bench import index_bench, load, query_bench
 from bench.report import machine, percentile, table, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,7 +195,12 @@ def main() -> None:
     write_section("search", text)
     print(text)
     if not args.skip_index:
-        index_bench.run("news-all+official", ["serial", "workers", "dask"])
+        # the full builds, then query latency and load on the first index they build
+        with tempfile.TemporaryDirectory() as tmp:
+            full = Path(tmp) / "full-index"
+            index_bench.run("news-all+official", ["workers", "dask", "serial"], keep=full)
+            query_bench.main(["--index", str(full)])
+            load.main([str(full), "--levels", "1,2,4,8,16,32", "--report"])
 
 
 if __name__ == "__main__":
