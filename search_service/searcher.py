@@ -38,9 +38,13 @@ from search_service.vectorscore import VectorScorer
 WEIGHTS = {
     # the title no more than the body: where titles share words (a law's name on each of
     # its articles, a column's name on each of its stories) a higher title weight ranks
-    # by those words; word pairs count more than single syllables (docs/relevance.md)
-    "title": 1.0, "title_syl": 1.0, "title_fold": 0.4, "title_bi": 1.6,
-    "body": 1.0, "body_syl": 1.0, "body_fold": 0.4, "body_bi": 1.6,
+    # by those words; syllable pairs count twice single syllables; pyvi's words add
+    # nothing the syllables and pairs do not (0: not searched; docs/relevance.md)
+    "title": 0.0, "title_syl": 1.0, "title_fold": 0.4, "title_bi": 2.0,
+    "body": 0.0, "body_syl": 1.0, "body_fold": 0.4, "body_bi": 2.0,
+    # share of the folded fields' weight when the query has diacritics: the exact
+    # syllables say it better (0: not searched)
+    "accented_fold": 0.0,
     "docnum": 10.0, "cites_keys": 1.0,
     # an abbreviation spelled out (or a full form abbreviated); an ambiguous one (TT:
     # thị trấn, thông tư, trung tâm) so lightly that the literal form ranks first
@@ -145,8 +149,13 @@ def build_query(parsed: ParsedQuery) -> Q.Query | None:
     clauses: list[Q.Query] = []
 
     def terms(field: str, values) -> None:
+        weight = w[field]
+        if field.endswith("_fold") and parsed.accented:
+            weight *= w["accented_fold"]
+        if not weight:
+            return  # a field not searched: no clause to walk
         for value in values:
-            boost = w[field] * (w["boilerplate"] if parsed.is_minor(value) else 1.0)
+            boost = weight * (w["boilerplate"] if parsed.is_minor(value) else 1.0)
             clauses.append(Q.Term(field, value, boost=boost))
 
     if parsed.accented:
@@ -169,7 +178,10 @@ def build_query(parsed: ParsedQuery) -> Q.Query | None:
             weight = w["abbreviation"] if exp.weight >= SAFE_WEIGHT else w["ambiguous"]
             # "ubnd" stands for four typed syllables: let it count as much as they do
             weight *= exp.end - exp.start
-            clauses.append(_phrase(name, exp.syllables, w[name] * weight))
+            if exp.folded and parsed.accented and len(exp.syllables) == 1:
+                weight *= w["accented_fold"]  # a folded term, as the query's own
+            if weight:
+                clauses.append(_phrase(name, exp.syllables, w[name] * weight))
     for number in parsed.numbers:
         # the more of the number was typed, the more a match counts (FULL = 4 … TYPE_NUMBER = 1)
         for key, strength in number.weighted_keys():

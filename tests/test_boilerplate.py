@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from unidecode import unidecode
 
 from search_service import searcher
 from search_service.boilerplate import minor_positions, minor_syllables
@@ -34,16 +35,23 @@ def test_the_longest_phrase_wins():
 
 
 def test_query_weights_boilerplate_down():
-    parsed = parse_query("Theo quy định của pháp luật, người lao động có được nghỉ phép không?")
+    typed = "Theo quy định của pháp luật, người lao động có được nghỉ phép không?"
+    parsed = parse_query(typed)
     boosts = {(c.fieldname, c.text): c.boost for c in build_query(parsed).subqueries}
     share = searcher.WEIGHTS["boilerplate"]
     assert boosts[("body_syl", "theo")] == pytest.approx(searcher.WEIGHTS["body_syl"] * share)
-    assert boosts[("body_fold", "theo")] == pytest.approx(searcher.WEIGHTS["body_fold"] * share)
-    assert boosts[("body", "quy_định")] == pytest.approx(searcher.WEIGHTS["body"] * share)
     assert boosts[("body_bi", "phap_luat")] == pytest.approx(searcher.WEIGHTS["body_bi"] * share)
     # the subject keeps its full weight
     assert boosts[("body_syl", "phép")] == searcher.WEIGHTS["body_syl"]
     assert boosts[("body_bi", "lao_dong")] == searcher.WEIGHTS["body_bi"]
+    # typed with diacritics: neither pyvi's words nor the folded fields are searched
+    assert not {f for f, _ in boosts} & {"title", "body", "title_fold", "body_fold"}
+
+    bare = {(c.fieldname, c.text): c.boost
+            for c in build_query(parse_query(unidecode(typed))).subqueries}
+    assert bare[("body_fold", "theo")] == pytest.approx(searcher.WEIGHTS["body_fold"] * share)
+    assert bare[("body_fold", "phep")] == searcher.WEIGHTS["body_fold"]
+    assert not {f for f, _ in bare} & {"title_syl", "body_syl"}
 
 
 def test_a_query_of_boilerplate_alone_still_finds_something(sample_index):
