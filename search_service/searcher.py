@@ -31,10 +31,10 @@ from search_service.query import Filters, ParsedQuery
 from search_service.timelimit import search_within
 from search_service.vectorscore import VectorScorer
 
-# Field weights. A query typed with diacritics scores on the word and syllable
-# fields *and* the folded ones, so an exact-accent match outranks a folded-only
-# one. A query typed without any diacritics is read as accents left out, and
-# searches the folded fields alone, where bigrams tell "nghị quyết" from "nghi".
+# Field weights. A query typed with diacritics scores on the exact syllables and the
+# syllable pairs; a query typed without any diacritics is read as accents left out, and
+# searches the folded syllables and the pairs (folded too), where pairs tell "nghị
+# quyết" from "nghi". A field of weight 0 is not searched at all.
 WEIGHTS = {
     # the title no more than the body: where titles share words (a law's name on each of
     # its articles, a column's name on each of its stories) a higher title weight ranks
@@ -210,6 +210,12 @@ def _marks(parsed: ParsedQuery | None) -> tuple[frozenset, frozenset, frozenset]
     return exact, bare, frozenset(k for n in parsed.numbers for k in n.keys)
 
 
+def _facet_order(groups: dict) -> dict[str, int]:
+    """A facet's values, most documents first, then by name (documents without one out)."""
+    return dict(sorted(((k, v) for k, v in groups.items() if k),
+                       key=lambda kv: (-kv[1], kv[0])))
+
+
 def _pick(fields: dict, names: tuple[str, ...]) -> dict:
     out = {}
     for name in names:
@@ -340,13 +346,7 @@ class SearchIndex:
             # sorted by date, Whoosh puts the sort key where the score was: no score then
             out["score"] = round(hit.score, 4) if sort == "relevance" and parsed else None
             hits.append(out)
-        counted = None
-        if facets:
-            counted = {}
-            for name in facets:
-                groups = results.groups(name)
-                counted[name] = dict(sorted(((k, v) for k, v in groups.items() if k),
-                                            key=lambda kv: (-kv[1], kv[0])))
+        counted = {name: _facet_order(results.groups(name)) for name in facets} or None
         return SearchPage(total, hits, (time.perf_counter() - started) * 1000, counted, partial)
 
     def _scored(self, searcher, parsed: ParsedQuery, query: Q.Query, page: int,
@@ -374,13 +374,8 @@ class SearchIndex:
             out["snippet"] = self._snippet(fields, *marks)
             out["score"] = round(score, 4)
             hits.append(out)
-        counted = None
-        if facets:
-            counted = {}
-            for name in facets:
-                groups = scorer.facet_counts(FACET_FIELDS[name], mask)
-                counted[name] = dict(sorted(((k, v) for k, v in groups.items() if k),
-                                            key=lambda kv: (-kv[1], kv[0])))
+        counted = {name: _facet_order(scorer.facet_counts(FACET_FIELDS[name], mask))
+                   for name in facets} or None
         return SearchPage(int(mask.sum()), hits, (time.perf_counter() - started) * 1000,
                           counted, partial)
 
