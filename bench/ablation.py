@@ -22,23 +22,20 @@ from search_service import searcher
 # name → (what is undone, WEIGHTS overrides that undo it)
 ABLATIONS: dict[str, tuple[str, dict[str, float]]] = {
     "service": ("the configuration the service runs", {}),
-    "title ×2–3": ("title fields weighted as before tuning (3, 2, 1, 2)",
-                   {"title_syl": 2.0, "title_fold": 1.0, "title_bi": 2.0}),
-    "pairs 1.6": ("syllable pairs at 1.6 (session 2) instead of 2.0",
-                  {"title_bi": 1.6, "body_bi": 1.6}),
-    "pairs 0.8": ("syllable pairs at 0.8", {"title_bi": 0.8, "body_bi": 0.8}),
-    "no pairs": ("no syllable-pair fields", {"title_bi": 0.0, "body_bi": 0.0}),
-    "words 1.0": ("pyvi's words searched too, as much as syllables",
-                  {"title": 1.0, "body": 1.0}),
+    "fields apart": ("title and body scored apart and added (Whoosh's BM25F), title 1, "
+                     "k1 1.2, b 0.75: the service before session 4",
+                     {"combine_fields": 0.0, "title": 1.0, "k1": 1.2, "b": 0.75}),
+    "fields apart, tuned": ("title and body scored apart, the other weights as the service",
+                            {"combine_fields": 0.0}),
+    "k1 1.2, b 0.75": ("BM25's usual parameters", {"k1": 1.2, "b": 0.75}),
+    "title 1": ("a word in the title counts as one in the body", {"title": 1.0}),
+    "pairs 1.0": ("syllable pairs count as single syllables", {"bi": 1.0}),
+    "no pairs": ("syllable pairs not searched", {"bi": 0.0}),
+    "words 1.0": ("pyvi's words searched too, as much as syllables", {"words": 1.0}),
     "fold when accented": ("the folded fields searched for queries with diacritics too",
                            {"accented_fold": 1.0}),
     "boilerplate 1": ("question boilerplate weighted as any word", {"boilerplate": 1.0}),
     "no abbreviations": ("abbreviations not expanded", {"abbreviation": 0.0, "ambiguous": 0.0}),
-    "session 2": ("all weights as session 2 left them", {
-        "title": 1.0, "body": 1.0, "title_bi": 1.6, "body_bi": 1.6, "accented_fold": 1.0}),
-    "session 1": ("all weights as before tuning", {
-        "title": 3.0, "body": 1.0, "title_syl": 2.0, "title_fold": 1.0, "title_bi": 2.0,
-        "body_bi": 0.8, "boilerplate": 1.0, "accented_fold": 1.0}),
 }
 KNOWN_ITEM_STEP = 10  # every 10th news-2k title: 200 per variant
 

@@ -25,23 +25,30 @@ from indexer.generations import GenerationHold, live_generation
 from indexer.integrity import IndexDamaged, check_generation
 from indexer.loosenumber import Strength, number_keys
 from indexer.schema import FACETS
+from search_service.bm25f import fields_term
 from search_service.cache import LRUCache
 from search_service.highlight import match_spans, snippet
 from search_service.query import Filters, ParsedQuery
 from search_service.timelimit import search_within
 from search_service.vectorscore import VectorScorer
 
-# Field weights. A query typed with diacritics scores on the exact syllables and the
-# syllable pairs; a query typed without any diacritics is read as accents left out, and
-# searches the folded syllables and the pairs (folded too), where pairs tell "nghị
-# quyết" from "nghi". A field of weight 0 is not searched at all.
+# How a query is scored. Each query word is one BM25F term over the title and the body
+# (search_service.bm25f): its frequencies in both, length-normalised, are summed before
+# BM25 saturates them. A query typed with diacritics scores on the exact syllables and
+# the syllable pairs; a query typed without any diacritics is read as accents left out,
+# and searches the folded syllables and the pairs (folded too), where pairs tell "nghị
+# quyết" from "nghi". A weight of 0 means not searched. docs/relevance.md measures each.
 WEIGHTS = {
-    # the title no more than the body: where titles share words (a law's name on each of
-    # its articles, a column's name on each of its stories) a higher title weight ranks
-    # by those words; syllable pairs count twice single syllables; pyvi's words add
-    # nothing the syllables and pairs do not (0: not searched; docs/relevance.md)
-    "title": 0.0, "title_syl": 1.0, "title_fold": 0.4, "title_bi": 2.0,
-    "body": 0.0, "body_syl": 1.0, "body_fold": 0.4, "body_bi": 2.0,
+    # BM25's parameters: frequencies saturate fast (a question's words matter by being
+    # there, not by repeating), lengths count a little less than the usual 0.75
+    "k1": 1.0, "b": 0.6,
+    # a word in the title counts as three in the body (inside the sum, so a word in both
+    # does not count twice over)
+    "title": 3.0,
+    # what a query word counts, by how it matches: the syllable as typed, its folded
+    # form, a pair of neighbouring syllables (twice a single one); pyvi's words add
+    # nothing the syllables and pairs do not
+    "syl": 1.0, "fold": 0.4, "bi": 2.0, "words": 0.0,
     # share of the folded fields' weight when the query has diacritics: the exact
     # syllables say it better (0: not searched)
     "accented_fold": 0.0,
@@ -52,7 +59,12 @@ WEIGHTS = {
     # a term made only of question boilerplate ("đúng hay sai", "theo quy định"), as a share
     # of its field's weight (search_service.boilerplate)
     "boilerplate": 0.1,
+    # 0: score the title and the body apart and add them, as Whoosh's BM25F does (the
+    # ranking before session 4, kept for the ablation)
+    "combine_fields": 1.0,
 }
+# the field suffix of each kind of query term
+_KINDS = {"words": "", "syl": "_syl", "fold": "_fold", "bi": "_bi"}
 HIT_FIELDS = ("id", "title", "url", "doc_number", "doc_type", "issuer", "date", "category")
 DOCUMENT_FIELDS = (*HIT_FIELDS, "summary", "author", "signer", "related", "cites", "text")
 # "More like this": the ``terms`` key terms (Whoosh's Bo1 model) of the title and the first
@@ -148,40 +160,40 @@ def build_query(parsed: ParsedQuery) -> Q.Query | None:
     w = WEIGHTS
     clauses: list[Q.Query] = []
 
-    def terms(field: str, values) -> None:
-        weight = w[field]
-        if field.endswith("_fold") and parsed.accented:
+    def terms(kind: str, values) -> None:
+        weight = w[kind]
+        if kind == "fold" and parsed.accented:
             weight *= w["accented_fold"]
         if not weight:
-            return  # a field not searched: no clause to walk
+            return  # not searched: no clause to walk
+        suffix = _KINDS[kind]
+        fields = {"title" + suffix: w["title"], "body" + suffix: 1.0}
         for value in values:
             boost = weight * (w["boilerplate"] if parsed.is_minor(value) else 1.0)
-            clauses.append(Q.Term(field, value, boost=boost))
+            if w["combine_fields"]:
+                clauses.append(fields_term(value, fields, boost))
+            else:
+                clauses.extend(Q.Term(f, value, boost=boost * fw) for f, fw in fields.items())
 
     if parsed.accented:
-        terms("title", parsed.words)
-        terms("body", parsed.words)
-        terms("title_syl", parsed.syllables)
-        terms("body_syl", parsed.syllables)
-    terms("title_bi", parsed.bigrams)
-    terms("body_bi", parsed.bigrams)
-    terms("title_fold", parsed.folded)
-    terms("body_fold", parsed.folded)
+        terms("words", parsed.words)
+        terms("syl", parsed.syllables)
+    terms("bi", parsed.bigrams)
+    terms("fold", parsed.folded)
     for exp in parsed.expansions:
         # an accented query tries the spelled-out form on the exact fields and the folded
         # form on the folded ones, as it does its own words; a bare query only the latter
         if not exp.folded and not parsed.accented:
             continue
-        suffix = "_fold" if exp.folded else "_syl"
-        for field in ("title", "body"):
-            name = field + suffix
-            weight = w["abbreviation"] if exp.weight >= SAFE_WEIGHT else w["ambiguous"]
-            # "ubnd" stands for four typed syllables: let it count as much as they do
-            weight *= exp.end - exp.start
-            if exp.folded and parsed.accented and len(exp.syllables) == 1:
-                weight *= w["accented_fold"]  # a folded term, as the query's own
-            if weight:
-                clauses.append(_phrase(name, exp.syllables, w[name] * weight))
+        kind = "fold" if exp.folded else "syl"
+        weight = w["abbreviation"] if exp.weight >= SAFE_WEIGHT else w["ambiguous"]
+        # "ubnd" stands for four typed syllables: let it count as much as they do
+        weight *= (exp.end - exp.start) * w[kind]
+        if exp.folded and parsed.accented and len(exp.syllables) == 1:
+            weight *= w["accented_fold"]  # a folded term, as the query's own
+        if weight:
+            clauses.extend(_phrase(field + _KINDS[kind], exp.syllables, weight)
+                           for field in ("title", "body"))
     for number in parsed.numbers:
         # the more of the number was typed, the more a match counts (FULL = 4 … TYPE_NUMBER = 1)
         for key, strength in number.weighted_keys():
@@ -200,6 +212,10 @@ def build_query(parsed: ParsedQuery) -> Q.Query | None:
                                   for base in ("title", "body")]))
         query = Q.And([*required, query])
     return query
+
+
+def _weighting() -> BM25F:
+    return BM25F(B=WEIGHTS["b"], K1=WEIGHTS["k1"])
 
 
 def _marks(parsed: ParsedQuery | None) -> tuple[frozenset, frozenset, frozenset]:
@@ -245,7 +261,7 @@ class SearchIndex:
             local.hold = GenerationHold(gen)  # before opening: no writer may delete it now
             try:
                 index = whoosh.index.open_dir(str(gen))
-                local.searcher = index.searcher(weighting=BM25F(B=0.75, K1=1.2))
+                local.searcher = index.searcher(weighting=_weighting())
             except Exception as exc:  # a damaged file: a 503 that says so, not a 500
                 local.hold.release()
                 raise IndexDamaged(f"index generation {gen.name} cannot be opened: "
@@ -257,7 +273,7 @@ class SearchIndex:
             # whoosh-reloaded 2.7.5 it keeps the old reader's segments, so deletions stay
             # unseen and segments merged away are searched twice (tests/test_write_api.py)
             local.searcher.close()
-            local.searcher = local.index.searcher(weighting=BM25F(B=0.75, K1=1.2))
+            local.searcher = local.index.searcher(weighting=_weighting())
             local.scorer = None
         return local.searcher
 

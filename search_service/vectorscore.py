@@ -32,6 +32,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
+from search_service.bm25f import FieldsTerm, idf, normalised, saturate
+
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) if b else 0.0 for b in range(256)])
 
 
@@ -135,7 +137,7 @@ class VectorScorer:
         """The documents ``query`` matches and the score Whoosh would give each."""
         if self._expired():
             return Matched(np.zeros(self.n, bool), np.zeros(self.n))
-        if isinstance(query, Q.Term):
+        if isinstance(query, (Q.Term, FieldsTerm)):
             return self._term(query)
         if isinstance(query, Q.Or):
             # summed in place: a query is an OR of 20–40 terms, mostly
@@ -143,7 +145,7 @@ class VectorScorer:
             for sub in query.subqueries:
                 if self._expired():
                     break
-                if isinstance(sub, Q.Term):
+                if isinstance(sub, (Q.Term, FieldsTerm)):
                     docs, term_scores = self._term_scores(sub)
                     mask[docs] = True
                     scores[docs] += term_scores
@@ -182,15 +184,17 @@ class VectorScorer:
             scores *= boost
         return Matched(mask, scores)
 
-    def _term(self, term: Q.Term) -> Matched:
+    def _term(self, term: Q.Term | FieldsTerm) -> Matched:
         mask, scores = np.zeros(self.n, bool), np.zeros(self.n)
         docs, term_scores = self._term_scores(term)
         mask[docs] = True
         scores[docs] = term_scores
         return Matched(mask, scores)
 
-    def _term_scores(self, term: Q.Term) -> tuple[np.ndarray, np.ndarray]:
+    def _term_scores(self, term: Q.Term | FieldsTerm) -> tuple[np.ndarray, np.ndarray]:
         """The documents holding ``term`` and their scores (boost included)."""
+        if isinstance(term, FieldsTerm):
+            return self._fields_scores(term)
         schema = self.searcher.schema
         nothing = (np.zeros(0, np.int32), np.zeros(0))
         if term.fieldname not in schema:
@@ -218,6 +222,31 @@ class VectorScorer:
         if term.boost != 1.0:
             scores *= term.boost
         return docs, scores
+
+    def _fields_scores(self, query: FieldsTerm) -> tuple[np.ndarray, np.ndarray]:
+        """One word on several fields: frequencies summed over the fields, then saturated
+        (search_service.bm25f, which scores it the same way through Whoosh)."""
+        schema, model = self.searcher.schema, self.weighting
+        tfn, dfs = None, []
+        for term in query.subqueries:
+            if term.fieldname not in schema:
+                continue
+            btext = schema[term.fieldname].to_bytes(term.text)
+            dfs.append(self.searcher.doc_frequency(term.fieldname, btext))
+            docs, weights = self.postings(term.fieldname, btext)
+            if not len(docs):
+                continue
+            if tfn is None:
+                tfn = np.zeros(self.n)
+            avg = self.searcher.avg_field_length(term.fieldname) or 1
+            b = model._field_B.get(term.fieldname, model.B)
+            tfn[docs] += term.boost * normalised(weights.astype(np.float64),
+                                                 self.lengths(term.fieldname)[docs], avg, b)
+        if tfn is None:
+            return np.zeros(0, np.int32), np.zeros(0)
+        docs = np.flatnonzero(tfn).astype(np.int32)
+        factor = query.boost * idf(max(dfs), self.searcher.doc_count_all())
+        return docs, saturate(tfn[docs], factor, model.K1)
 
     def _by_matcher(self, query: Q.Query) -> Matched:
         """Any other query, through Whoosh's matchers (phrases: few documents)."""

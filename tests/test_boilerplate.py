@@ -6,6 +6,7 @@ import pytest
 from unidecode import unidecode
 
 from search_service import searcher
+from search_service.bm25f import FieldsTerm
 from search_service.boilerplate import minor_positions, minor_syllables
 from search_service.query import parse_query
 from search_service.searcher import SearchIndex, build_query
@@ -34,23 +35,28 @@ def test_the_longest_phrase_wins():
     assert minor_positions(sylls) == frozenset(range(6))
 
 
+def boosts(query) -> dict[tuple[str, str], float]:
+    """(field, text) → the boost of the query word searched there."""
+    return {(t.fieldname, t.text): c.boost for c in query.subqueries
+            if isinstance(c, FieldsTerm) for t in c.subqueries}
+
+
 def test_query_weights_boilerplate_down():
     typed = "Theo quy định của pháp luật, người lao động có được nghỉ phép không?"
-    parsed = parse_query(typed)
-    boosts = {(c.fieldname, c.text): c.boost for c in build_query(parsed).subqueries}
-    share = searcher.WEIGHTS["boilerplate"]
-    assert boosts[("body_syl", "theo")] == pytest.approx(searcher.WEIGHTS["body_syl"] * share)
-    assert boosts[("body_bi", "phap_luat")] == pytest.approx(searcher.WEIGHTS["body_bi"] * share)
-    # the subject keeps its full weight
-    assert boosts[("body_syl", "phép")] == searcher.WEIGHTS["body_syl"]
-    assert boosts[("body_bi", "lao_dong")] == searcher.WEIGHTS["body_bi"]
+    w = searcher.WEIGHTS
+    accented = boosts(build_query(parse_query(typed)))
+    share = w["boilerplate"]
+    assert accented[("body_syl", "theo")] == pytest.approx(w["syl"] * share)
+    assert accented[("body_bi", "phap_luat")] == pytest.approx(w["bi"] * share)
+    # the subject keeps its full weight, on the title as on the body
+    assert accented[("body_syl", "phép")] == accented[("title_syl", "phép")] == w["syl"]
+    assert accented[("body_bi", "lao_dong")] == w["bi"]
     # typed with diacritics: neither pyvi's words nor the folded fields are searched
-    assert not {f for f, _ in boosts} & {"title", "body", "title_fold", "body_fold"}
+    assert not {f for f, _ in accented} & {"title", "body", "title_fold", "body_fold"}
 
-    bare = {(c.fieldname, c.text): c.boost
-            for c in build_query(parse_query(unidecode(typed))).subqueries}
-    assert bare[("body_fold", "theo")] == pytest.approx(searcher.WEIGHTS["body_fold"] * share)
-    assert bare[("body_fold", "phep")] == searcher.WEIGHTS["body_fold"]
+    bare = boosts(build_query(parse_query(unidecode(typed))))
+    assert bare[("body_fold", "theo")] == pytest.approx(w["fold"] * share)
+    assert bare[("body_fold", "phep")] == w["fold"]
     assert not {f for f, _ in bare} & {"title_syl", "body_syl"}
 
 
