@@ -67,10 +67,11 @@ WEIGHTS = {
 _KINDS = {"words": "", "syl": "_syl", "fold": "_fold", "bi": "_bi"}
 HIT_FIELDS = ("id", "title", "url", "doc_number", "doc_type", "issuer", "date", "category")
 DOCUMENT_FIELDS = (*HIT_FIELDS, "summary", "author", "signer", "related", "cites", "text")
-# "More like this": the ``terms`` key terms (Whoosh's Bo1 model) of the title and the first
-# ``chars`` characters of the text, searched on ``field`` (bench/similar_eval.py measures
-# them; docs/relevance.md says what else was tried, title terms among them)
-SIMILAR = {"field": "body", "terms": 12, "chars": 4000}
+# "More like this": the key terms (Whoosh's Bo1 model) of the title and the first ``chars``
+# characters of the text, per field (field → how many), searched as one OR: pyvi's words
+# and syllable pairs (bench/similar_eval.py measures them; docs/relevance.md says what
+# else was tried, and why not more terms)
+SIMILAR = {"fields": {"body": 12, "body_bi": 12}, "chars": 4000}
 
 
 FACET_FIELDS = {**FACETS, "year": "year"}
@@ -212,6 +213,17 @@ def build_query(parsed: ParsedQuery) -> Q.Query | None:
                                   for base in ("title", "body")]))
         query = Q.And([*required, query])
     return query
+
+
+def similar_query(searcher, text: str) -> Q.Query:
+    """The key terms of ``text`` on each field of ``SIMILAR``, each boosted by its weight
+    (Whoosh's ``more_like``, over several fields), as one OR."""
+    clauses = []
+    for field, count in SIMILAR["fields"].items():
+        key_terms = searcher.key_terms_from_text(field, text, numterms=count,
+                                                 model=classify.Bo1Model, normalize=False)
+        clauses += [Q.Term(field, word, boost=weight) for word, weight in key_terms]
+    return Q.Or(clauses)
 
 
 def _weighting() -> BM25F:
@@ -447,11 +459,7 @@ class SearchIndex:
             return None
         fields = searcher.stored_fields(docnum)
         text = f"{fields.get('title', '')}\n{fields.get('text', '')[:SIMILAR['chars']]}"
-        # Whoosh's more_like (its Bo1 key terms, an OR of them), scored by the numpy scorer
-        field = SIMILAR["field"]
-        key_terms = searcher.key_terms_from_text(field, text, numterms=SIMILAR["terms"],
-                                                 model=classify.Bo1Model, normalize=False)
-        query = Q.Or([Q.Term(field, word, boost=weight) for word, weight in key_terms])
+        query = similar_query(searcher, text)
         scorer = self._scorer(searcher)
         others = np.ones(scorer.n, bool)
         others[docnum] = False

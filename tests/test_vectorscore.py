@@ -119,8 +119,8 @@ def test_the_postings_cache_stays_within_its_bound(searcher):
     assert scorer._postings  # it does keep some
 
 
-def test_more_like_this_is_whooshs_more_like(corpus_index):
-    from search_service.searcher import SIMILAR
+def test_more_like_this_is_whooshs_search_of_its_key_terms(corpus_index):
+    from search_service.searcher import SIMILAR, similar_query
 
     index = SearchIndex(corpus_index)
     searcher = index.searcher()
@@ -128,10 +128,13 @@ def test_more_like_this_is_whooshs_more_like(corpus_index):
     for docnum in list(searcher.reader().all_doc_ids())[::250]:
         fields = searcher.stored_fields(docnum)
         text = f"{fields.get('title', '')}\n{fields.get('text', '')[:SIMILAR['chars']]}"
-        theirs = searcher.more_like(docnum, SIMILAR["field"], text=text, top=5,
-                                    numterms=SIMILAR["terms"])
+        query = similar_query(searcher, text)
+        # key terms from every field, as many as asked where the text has enough
+        assert {t.fieldname for t in query.subqueries} == set(SIMILAR["fields"])
+        assert len(query.subqueries) > sum(SIMILAR["fields"].values()) // 2
+        theirs = [(d, s) for d, s in whoosh_top(searcher, query, limit=6)[0] if d != docnum][:5]
         ours = index.similar(ids[docnum], 5)
         assert len(ours) == 5 and ids[docnum] not in [h["id"] for h in ours]
-        assert [h["id"] for h in ours] == [ids[h.docnum] for h in theirs]
-        assert [h["score"] for h in ours] == [round(h.score, 4) for h in theirs]
+        assert [h["id"] for h in ours] == [ids[d] for d, _ in theirs]
+        assert [h["score"] for h in ours] == [round(s, 4) for _, s in theirs]
     index.close()
