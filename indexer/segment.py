@@ -157,8 +157,9 @@ _NEXT = ("+1:word.lower():", "+1:word.istitle()", "+1:word.isupper()")
 # Columns of the per-syllable table: own score, then the 3 _PREV and 3 _NEXT
 # weight vectors this syllable contributes to its neighbours (2 labels each).
 _COLUMNS = 14
-# Above this many distinct syllables the cache starts again (memory bound).
-_MAX_VOCABULARY = 1 << 18
+# Above this many distinct syllables the cache starts again (memory bound: ~250 bytes a
+# syllable; a full build meets ~100k distinct ones, mostly names and numbers).
+_MAX_VOCABULARY = 1 << 17
 
 
 class _Model:
