@@ -17,6 +17,7 @@ from indexer.parallel import SchedulerUnavailable
 # Exit codes, documented in README.md.
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED, EXIT_SCHEDULER = 0, 1, 2, 3, 4
 EXIT_WRITE = 5  # the index could not be written (disk full, I/O error)
+EXIT_DAMAGED = 6  # the live generation is damaged: roll back or build anew
 # Seconds between progress lines when stderr is not a terminal (cron logs).
 LOG_EVERY_SECONDS = float(os.environ.get("TRACUU_LOG_INTERVAL", "10"))
 
@@ -77,6 +78,8 @@ def _run(action: Callable[[_Progress], writer.RunSummary], label: str,
         raise _fail(str(exc), EXIT_LOCKED) from exc
     except IndexNotFound as exc:
         raise _fail(str(exc), EXIT_USAGE) from exc
+    except writer.IndexDamaged as exc:
+        raise _damaged(exc) from exc
     except SchedulerUnavailable as exc:
         raise _fail(str(exc), EXIT_SCHEDULER) from exc
     except OSError as exc:  # readers report their own I/O errors: this one is the index's
@@ -99,6 +102,11 @@ def _run(action: Callable[[_Progress], writer.RunSummary], label: str,
         sys.exit(EXIT_FAILURES)
 
 
+def _damaged(exc: Exception) -> click.exceptions.Exit:
+    return _fail(f"{exc}; nothing was changed. Make the previous generation live with "
+                 "`python -m indexer rollback --index DIR`, or run a new `build`", EXIT_DAMAGED)
+
+
 def _fail(message: str, code: int) -> click.exceptions.Exit:
     click.echo(f"error: {message}", err=True)
     return click.exceptions.Exit(code)
@@ -110,7 +118,7 @@ def cli() -> None:
 
     Exit codes: 0 ok, 1 some inputs failed, 2 usage error or no index,
     3 the index is locked by another writer, 4 the Dask scheduler is unavailable,
-    5 the index could not be written (disk full).
+    5 the index could not be written (disk full), 6 the live index is damaged.
     """
 
 
@@ -176,6 +184,8 @@ def stats(index_dir: str, as_json: bool) -> None:
         info = writer.stats(index_dir)
     except IndexNotFound as exc:
         raise _fail(str(exc), EXIT_USAGE) from exc
+    except writer.IndexDamaged as exc:
+        raise _damaged(exc) from exc
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False))
         return

@@ -24,8 +24,10 @@ import gc
 import hashlib
 import json
 import os
+import re
 import traceback
 import warnings
+from collections import deque
 from pathlib import Path
 
 import whoosh.index
@@ -34,6 +36,7 @@ MANIFEST = "tracuu-manifest.json"
 # tracuu-sources.json (indexer.fingerprints) is rewritten by updates that commit nothing
 _SKIP = {MANIFEST, "MAIN_WRITELOCK", "tracuu-sources.json"}
 _CACHE: dict[tuple[str, int, int], str] = {}
+_TOC = re.compile(r"_MAIN_(\d+)\.toc")
 
 
 class IndexDamaged(Exception):
@@ -81,10 +84,23 @@ def write_manifest(gen: str | Path) -> None:
     os.replace(tmp, gen / MANIFEST)
 
 
-def check_generation(gen: str | Path) -> int:
-    """The number of documents of ``gen``, or ``IndexDamaged`` naming what is wrong."""
+def signature(gen: str | Path) -> tuple:
+    """Every file of ``gen`` with its size and time: what a check's verdict holds for (Whoosh
+    never rewrites a file, so damage or a commit changes this)."""
+    out = []
+    for entry in os.scandir(gen):
+        if entry.is_file():
+            st = entry.stat()
+            out.append((entry.name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))
+
+
+def check_generation(gen: str | Path, digests: bool = True) -> int:
+    """The number of documents of ``gen``, or ``IndexDamaged`` naming what is wrong.
+    Without ``digests`` only sizes are compared with the manifest (a truncated file, not a
+    flipped byte): for writers, which must not hash gigabytes before a small update."""
     gen = Path(gen)
-    _check_manifest(gen)
+    _check_manifest(gen, digests)
     try:
         ix = whoosh.index.open_dir(str(gen))
         try:
@@ -94,6 +110,8 @@ def check_generation(gen: str | Path) -> int:
                 doc_ids = list(reader.all_doc_ids())
                 for docnum in doc_ids[:1] + doc_ids[-1:]:
                     reader.stored_fields(docnum)
+                for leaf, _ in reader.leaf_readers():
+                    _read_last_postings(leaf)
                 return count
         finally:
             ix.close()
@@ -108,7 +126,7 @@ def check_generation(gen: str | Path) -> int:
     raise IndexDamaged(message)
 
 
-def _check_manifest(gen: Path) -> None:
+def _check_manifest(gen: Path, digests: bool = True) -> None:
     try:
         listed = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))["files"]
     except FileNotFoundError:
@@ -116,16 +134,41 @@ def _check_manifest(gen: Path) -> None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise IndexDamaged(f"index generation {gen.name}: unreadable {MANIFEST} "
                            f"({type(exc).__name__})") from exc
+    # no commit since the manifest (its table of contents is still the latest): every file
+    # it lists must be there. Else a listed file may have been merged away by that commit.
+    settled = _latest_toc(gen) in listed
     for name, want in listed.items():
         path = gen / name
         try:
             st = path.stat()
         except FileNotFoundError:
-            continue  # merged away by a later commit
+            if settled:
+                # before Whoosh tries: it retries ten times, leaking a file each time
+                raise IndexDamaged(f"index generation {gen.name}: file {name} is missing") \
+                    from None
+            continue
         if st.st_size != want["size"]:
             raise IndexDamaged(f"index generation {gen.name}: file {name} has "
                                f"{st.st_size} bytes, {want['size']} were written (truncated "
                                "or overwritten)")
-        if file_digest(path, st) != want["sha256"]:
+        if digests and file_digest(path, st) != want["sha256"]:
             raise IndexDamaged(f"index generation {gen.name}: file {name} is corrupted "
                                "(its SHA-256 differs from the one written)")
+
+
+def _latest_toc(gen: Path) -> str | None:
+    """The name of the newest table of contents (``_MAIN_12.toc``) in ``gen``."""
+    tocs = [(int(m.group(1)), m.group(0)) for p in gen.glob("_MAIN_*.toc")
+            if (m := _TOC.fullmatch(p.name))]
+    return max(tocs)[1] if tocs else None
+
+
+def _read_last_postings(reader) -> None:
+    """Read the posting list written last into a segment's postings file (Whoosh writes
+    them in field and term order): a truncated file fails here."""
+    schema = reader.schema
+    for name in sorted((n for n in schema.names() if schema[n].indexed), reverse=True):
+        last = deque(reader.lexicon(name), maxlen=1)
+        if last:
+            list(reader.postings(name, last[0]).all_ids())
+            return

@@ -27,7 +27,7 @@ from whoosh.writing import LockError
 
 from indexer import fingerprints, generations
 from indexer.batches import plan
-from indexer.integrity import write_manifest
+from indexer.integrity import IndexDamaged, check_generation, write_manifest
 from indexer.lock import IndexLock, IndexLocked
 from indexer.parallel import run_batches
 from indexer.pipeline import Analyzed, Unchanged, document_fields, process_records
@@ -35,8 +35,8 @@ from indexer.record import ReadError, Record
 from indexer.schema import build_schema
 from indexer.wordpairs import PairCounter
 
-__all__ = ["IndexLocked", "NothingIndexed", "RunSummary", "build", "delete", "rollback",
-           "stats", "update"]
+__all__ = ["IndexDamaged", "IndexLocked", "NothingIndexed", "RunSummary", "build", "delete",
+           "rollback", "stats", "update"]
 
 _FAILED_AT = re.compile(r"(:\d+|\[\d+\])$")
 
@@ -51,8 +51,14 @@ def _writer(ix, limitmb: int = WRITER_LIMIT_MB):
     """A Whoosh writer whose segments keep posting blocks uncompressed: zlib took 13 % of
     the writer's time and a quarter of decoding a posting list at query time, for an index
     a quarter larger (docs/performance.md). Segments record their codec, so indexes written
-    with compression read as before."""
-    return ix.writer(limitmb=limitmb, codec=W3Codec(compression=0))
+    with compression read as before.
+
+    Segments are left as separate files, not assembled into one compound ``.seg``: Whoosh
+    opens a file inside a compound segment by copying it into a ``BytesIO``, so every
+    searcher (each server worker, each writer's id map) held the whole posting file in
+    memory: 1.4 GB and a second to open on the full corpus. Separate files are read in place.
+    """
+    return ix.writer(limitmb=limitmb, codec=W3Codec(compression=0), compound=False)
 
 
 class NothingIndexed(Exception):
@@ -248,7 +254,7 @@ def update(sources: Iterable[str | Path], root: str | Path, progress: Progress |
     generations.live_generation(root)
     with IndexLock(root):
         generations.remove_debris(root)
-        ix = whoosh.index.open_dir(str(generations.live_generation(root)))
+        ix = _open_live(root)
         try:
             writer = _writer(ix)
         except LockError as exc:
@@ -327,7 +333,7 @@ def delete(ids: Iterable[str], root: str | Path) -> RunSummary:
     root = Path(root)
     generations.live_generation(root)
     with IndexLock(root):
-        ix = whoosh.index.open_dir(str(generations.live_generation(root)))
+        ix = _open_live(root)
         try:
             writer = _writer(ix)
             try:
@@ -347,6 +353,15 @@ def delete(ids: Iterable[str], root: str | Path) -> RunSummary:
     return summary
 
 
+def _open_live(root: Path):
+    """The live generation, opened once it is checked whole (``IndexDamaged`` otherwise:
+    Whoosh reports a truncated file as whatever its parser trips on, ``EOFError`` among
+    them, which a command line reads as "aborted")."""
+    gen = generations.live_generation(root)
+    check_generation(gen, digests=False)
+    return whoosh.index.open_dir(str(gen))
+
+
 def rollback(root: str | Path) -> tuple[str, str]:
     """Make the previous generation live again (and the live one previous)."""
     with IndexLock(root):
@@ -356,7 +371,7 @@ def rollback(root: str | Path) -> tuple[str, str]:
 def stats(root: str | Path) -> dict:
     """Facts about the live index: size, counts, generation."""
     gen = generations.live_generation(root)
-    ix = whoosh.index.open_dir(str(gen))
+    ix = _open_live(root)
     try:
         with ix.searcher() as searcher:
             return {

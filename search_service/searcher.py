@@ -7,6 +7,7 @@ swapped directory) and refreshed when a writer commits into it.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from whoosh.scoring import BM25F
 from indexer.abbreviations import SAFE_WEIGHT
 from indexer.fold import fold, fold_key
 from indexer.generations import GenerationHold, live_generation
-from indexer.integrity import IndexDamaged, check_generation
+from indexer.integrity import IndexDamaged, check_generation, signature
 from indexer.loosenumber import Strength, number_keys
 from indexer.schema import FACETS
 from search_service.bm25f import fields_term
@@ -264,6 +265,24 @@ class SearchIndex:
         self._local = threading.local()
         # result pages of popular queries; keyed by index version, so never stale
         self._pages: LRUCache[SearchPage] = LRUCache(cache_size)
+        # the last generation check: (generation, its files' signature) and its verdict
+        self._check_lock = threading.Lock()
+        self._checked: tuple[tuple, int] | None = None
+        # every Whoosh index and searcher opened here and not closed yet, whichever thread
+        # opened it: a searcher holds its segment files open, and a thread that ends leaves
+        # its own to the garbage collector (close() closes them all)
+        self._open: set = set()
+        self._open_lock = threading.Lock()
+
+    def _opened(self, obj):
+        with self._open_lock:
+            self._open.add(obj)
+        return obj
+
+    def _close(self, obj) -> None:
+        with self._open_lock:
+            self._open.discard(obj)
+        obj.close()
 
     def _searcher(self):
         local = self._local
@@ -272,8 +291,8 @@ class SearchIndex:
             self._close_local()
             local.hold = GenerationHold(gen)  # before opening: no writer may delete it now
             try:
-                index = whoosh.index.open_dir(str(gen))
-                local.searcher = index.searcher(weighting=_weighting())
+                index = self._opened(whoosh.index.open_dir(str(gen)))
+                local.searcher = self._opened(index.searcher(weighting=_weighting()))
             except Exception as exc:  # a damaged file: a 503 that says so, not a 500
                 local.hold.release()
                 raise IndexDamaged(f"index generation {gen.name} cannot be opened: "
@@ -284,8 +303,8 @@ class SearchIndex:
             # a commit into the live generation: a new searcher. Not refresh(): in
             # whoosh-reloaded 2.7.5 it keeps the old reader's segments, so deletions stay
             # unseen and segments merged away are searched twice (tests/test_write_api.py)
-            local.searcher.close()
-            local.searcher = local.index.searcher(weighting=_weighting())
+            self._close(local.searcher)
+            local.searcher = self._opened(local.index.searcher(weighting=_weighting()))
             local.scorer = None
         return local.searcher
 
@@ -299,13 +318,28 @@ class SearchIndex:
     def _close_local(self) -> None:
         local = self._local
         if getattr(local, "searcher", None) is not None:
-            local.searcher.close()
-            local.index.close()
+            self._close(local.searcher)
+            self._close(local.index)
             local.hold.release()
         local.searcher = local.index = local.generation = local.hold = local.scorer = None
 
     def close(self) -> None:
         self._close_local()
+        with self._open_lock:  # what other threads opened (searchers before indexes)
+            left = sorted(self._open, key=lambda o: isinstance(o, whoosh.index.Index))
+            self._open.clear()
+        for obj in left:
+            obj.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()  # a searcher holds its segment files open
 
     def searcher(self):
         """This thread's Whoosh searcher on the live generation (suggest, autocomplete)."""
@@ -315,8 +349,16 @@ class SearchIndex:
         return self._searcher().doc_count()
 
     def check(self) -> int:
-        """Documents of the live generation once its files are checked (``IndexDamaged``)."""
-        return check_generation(live_generation(self.root))
+        """Documents of the live generation once its files are checked (``IndexDamaged``).
+
+        The check runs again only when a file of the generation changed size or time:
+        load balancers poll ``/api/health`` every few seconds, and a check opens the index."""
+        gen = live_generation(self.root)
+        key = (gen, signature(gen))
+        with self._check_lock:
+            if self._checked is None or self._checked[0] != key:
+                self._checked = (key, check_generation(gen))
+            return self._checked[1]
 
     def generation(self) -> str:
         self._searcher()

@@ -31,7 +31,9 @@ def corpus_index(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def app(corpus_index):
-    return create_app({"INDEX": str(corpus_index), "TESTING": True})
+    app = create_app({"INDEX": str(corpus_index), "TESTING": True})
+    yield app
+    app.extensions["tracuu.index"].close()
 
 
 @pytest.fixture()

@@ -155,7 +155,9 @@ def test_disk_full_during_build_and_update(tmp_path: Path) -> None:
 # --- damaged index files ----------------------------------------------------------------------
 
 def _damage(gen: Path, how: str) -> str:
-    seg = next(gen.glob("*.seg"))
+    # the biggest file of the segment: its posting lists
+    seg = max((p for p in gen.glob("*") if p.name.startswith("MAIN_")),
+              key=lambda p: p.stat().st_size)
     toc = next(gen.glob("_MAIN_*.toc"))
     if how == "truncated segment":
         data = seg.read_bytes()

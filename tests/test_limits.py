@@ -144,6 +144,7 @@ def test_a_search_within_its_time_limit_is_the_unlimited_search(corpus_index, q,
     assert timed.partial is False and free.partial is False
     assert free.total > 0 and free.hits
     assert (timed.total, timed.hits, timed.facets) == (free.total, free.hits, free.facets)
+    index.close()
 
 
 def test_a_partial_page_is_not_cached(corpus_index, broad_query):

@@ -85,8 +85,9 @@ def test_update_does_not_read_files_unchanged_since_the_last_run(sources, tmp_pa
     os.utime(article, ns=(st.st_atime_ns, st.st_mtime_ns))
     summary = writer.update([sources], index)
     assert (summary.skipped_files, summary.updated, summary.unchanged) == (22, 1, 33)
-    assert SearchIndex(index).document("05-ra-quan-bao-dam-atgt-tet")["title"].startswith(
-        "Ra quân đảm bảo")
+    with SearchIndex(index) as search:
+        assert search.document("05-ra-quan-bao-dam-atgt-tet")["title"].startswith(
+            "Ra quân đảm bảo")
     # the record now describes the new bytes; the generation still checks whole
     assert writer.update([sources], index).skipped_files == 23
     assert check_generation(gen) == 34
@@ -98,7 +99,8 @@ def test_a_document_deleted_since_the_last_run_makes_its_file_read_again(sources
     writer.delete(["vb-2024-nq-15"], index)  # one record of van-ban.jsonl
     summary = writer.update([sources], index)
     assert (summary.added, summary.skipped_files) == (1, 22)
-    assert SearchIndex(index).document("vb-2024-nq-15") is not None
+    with SearchIndex(index) as search:
+        assert search.document("vb-2024-nq-15") is not None
 
 
 def test_a_lost_or_damaged_fingerprint_record_only_costs_a_full_read(sources, tmp_path):
@@ -148,7 +150,8 @@ def test_prune_keeps_documents_of_files_that_failed_to_read(sources, tmp_path):
     jsonl.write_bytes(b"\xff\xfe not utf-8 \x00\n" + jsonl.read_bytes()[:200])
     summary = writer.update([sources], index, prune=True)
     assert summary.failures and summary.deleted == 0
-    assert SearchIndex(index).doc_count() == 34
+    with SearchIndex(index) as search:
+        assert search.doc_count() == 34
 
 
 def test_update_cli_json_summary(sources, tmp_path):
@@ -190,8 +193,9 @@ def test_killed_update_leaves_the_index_searchable(tmp_path):
     assert update.poll() is None, "the update finished before it could be interrupted"
     update.send_signal(signal.SIGKILL)
     update.wait(timeout=30)
-    assert SearchIndex(index).doc_count() == 34
-    hits = SearchIndex(index).search(parse_query("thủy lợi"), 1, 1).hits
+    with SearchIndex(index) as search:
+        assert search.doc_count() == 34
+        hits = search.search(parse_query("thủy lợi"), 1, 1).hits
     assert hits[0]["id"] == "07-kiem-tra-an-toan-ho-dap"
     out = json.loads(cli("update", DATA, "--index", index, "--json").stdout)
     assert out["unchanged"] == 34 and out["failed"] == 0
