@@ -13,10 +13,10 @@ with ``idf`` from the field where the word is most frequent (the body, nearly al
 word in a title is nearly always in its text too). On ALQAC this alone raised MRR@10
 from 0.861 to 0.876 (docs/relevance.md).
 
-``FieldsTerm`` is a Whoosh ``Or`` of the field terms, so it matches as one anywhere
-Whoosh runs it (date-sorted listings), and scores as above both through its own Whoosh
-matcher here and in ``search_service.vectorscore`` over whole posting lists; tests
-compare the two.
+``FieldsTerm`` is a Whoosh ``Or`` of the field terms: ``search_service.vectorscore``
+scores it over whole posting lists, and its own Whoosh matcher here scores it the same
+way wherever Whoosh's matchers run a query (tests/test_bm25f.py compares both with the
+formula; tests/test_vectorscore.py uses Whoosh as the reference for whole queries).
 """
 
 from __future__ import annotations
@@ -85,14 +85,12 @@ class _FieldsMatcher(matching.WrappingMatcher):
         super().__init__(union)
         self.leaves, self.searcher, self.factor, self.k1 = leaves, searcher, factor, k1
 
-    def _replacement(self, newchild):
+    def replace(self, minquality=0):
         return self  # the leaves are read directly: never swap the union for a part of it
 
-    def replace(self, minquality=0):
-        return self
-
     def copy(self):
-        raise NotImplementedError("FieldsTerm matchers are not copied")
+        # as Whoosh's own leaf matchers (W3LeafMatcher.copy), which this one is made of
+        raise NotImplementedError("a FieldsTerm matcher cannot be copied")
 
     def supports_block_quality(self):
         return False

@@ -290,10 +290,13 @@ class SearchIndex:
         if getattr(local, "generation", None) != gen:
             self._close_local()
             local.hold = GenerationHold(gen)  # before opening: no writer may delete it now
+            index = None
             try:
                 index = self._opened(whoosh.index.open_dir(str(gen)))
                 local.searcher = self._opened(index.searcher(weighting=_weighting()))
             except Exception as exc:  # a damaged file: a 503 that says so, not a 500
+                if index is not None:
+                    self._close(index)
                 local.hold.release()
                 raise IndexDamaged(f"index generation {gen.name} cannot be opened: "
                                    f"{type(exc).__name__}: {exc}") from exc

@@ -219,6 +219,55 @@ def test_a_damaged_live_generation_is_reported_and_not_served(two_generations: P
         assert get(base, "/api/health").body["documents"] == 16
 
 
+@pytest.mark.parametrize("how", ["truncated segment", "missing segment",
+                                 "truncated table of contents"])
+def test_writers_refuse_a_damaged_live_generation_and_change_nothing(
+        two_generations: Path, tmp_path: Path, how: str) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(two_generations, index, symlinks=True)
+    gen = generations.live_generation(index)
+    name = _damage(gen, how)
+    before = {p.name: p.read_bytes() for p in gen.iterdir()}
+    for args in (("update", DATA, "--quiet"), ("delete", "01-hoi-nghi-ban-chap-hanh"),
+                 ("stats",)):
+        proc = subprocess.run([sys.executable, "-m", "indexer", *map(str, args), "--index",
+                               str(index)], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 6, (args, proc.stderr)
+        assert proc.stderr.startswith("error: index generation ") and name in proc.stderr
+        assert "Traceback" not in proc.stderr and "Aborted" not in proc.stderr
+        assert "python -m indexer rollback" in proc.stderr
+    assert {p.name: p.read_bytes() for p in gen.iterdir()} == before
+    # the way out the message names works
+    cli("rollback", "--index", index)
+    cli("update", DATA, "--index", index, "--quiet")
+    assert check_generation(generations.live_generation(index)) == 34
+
+
+def test_the_health_check_runs_again_only_when_a_file_changes(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    from search_service import searcher as searcher_module
+    from search_service.searcher import SearchIndex
+
+    index = tmp_path / "index"
+    cli("build", DATA, "--index", index, "--quiet")
+    checks = []
+
+    def counted(gen, *args, **kwargs):
+        checks.append(gen)
+        return check_generation(gen, *args, **kwargs)
+
+    monkeypatch.setattr(searcher_module, "check_generation", counted)
+    with SearchIndex(index) as search:
+        assert [search.check() for _ in range(5)] == [34] * 5
+        assert len(checks) == 1
+        cli("delete", "vb-2024-nq-15", "--index", index)  # a commit: new files
+        assert search.check() == 33 and len(checks) == 2
+        _damage(generations.live_generation(index), "truncated segment")
+        with pytest.raises(IndexDamaged):
+            search.check()
+
+
 def test_an_index_without_manifest_is_checked_structurally(tmp_path: Path) -> None:
     index = tmp_path / "index"
     cli("build", DATA, "--index", index, "--quiet")
