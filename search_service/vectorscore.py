@@ -14,9 +14,8 @@ multiplied, an OR summing its clauses (tests/test_vectorscore.py compares them w
 Whoosh's search on real queries). Clauses other than terms (phrases, ranges) are run
 through Whoosh's own matchers, document by document: they are rare or short.
 
-Reads Whoosh's posting blocks through the internals of ``whoosh.codec.whoosh3`` (the
-block arrays of a leaf matcher), which is why this module is the only one that does and
-why Whoosh is pinned.
+Reads Whoosh's posting lists through ``search_service.postingsread``, which knows the
+internals of ``whoosh.codec.whoosh3`` (and is why Whoosh is pinned).
 """
 
 from __future__ import annotations
@@ -29,10 +28,10 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
 from search_service.bm25f import FieldsTerm, idf, normalised, saturate
+from search_service.postingsread import read_postings
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) if b else 0.0 for b in range(256)])
 
@@ -81,19 +80,14 @@ class VectorScorer:
             return hit
         ids, weights = [], []
         for leaf, offset in self.leaves:
-            if (field, text) not in leaf:
+            found = read_postings(leaf, field, text)
+            if found is None:
                 continue
-            m = leaf.postings(field, text)
-            if isinstance(m, FilterMatcher):  # deleted documents: masked by ``live``
-                m = m.child
-            while m.is_active():
-                m._read_ids()
-                m._read_weights()
-                block = np.asarray(m._ids, dtype=np.int32)
-                ids.append(block + offset if offset else block)
-                weights.append(np.asarray(m._weights, dtype=np.float32))
-                m._next_block()
-        if ids:
+            ids.append(found[0] + offset if offset else found[0])
+            weights.append(found[1])
+        if len(ids) == 1:
+            entry = (ids[0], weights[0])
+        elif ids:
             entry = (np.concatenate(ids), np.concatenate(weights))
         else:
             entry = (np.zeros(0, np.int32), np.zeros(0, np.float32))
@@ -232,8 +226,8 @@ class VectorScorer:
             if term.fieldname not in schema:
                 continue
             btext = schema[term.fieldname].to_bytes(term.text)
-            dfs.append(self.searcher.doc_frequency(term.fieldname, btext))
             docs, weights = self.postings(term.fieldname, btext)
+            dfs.append(len(docs))  # Whoosh's doc_frequency: deleted documents count too
             if not len(docs):
                 continue
             if tfn is None:
