@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import whoosh.index
-from whoosh import classify, sorting
 from whoosh import query as Q
+from whoosh import sorting
 from whoosh.scoring import BM25F
 
 from indexer.abbreviations import SAFE_WEIGHT
@@ -29,6 +29,7 @@ from indexer.schema import FACETS
 from search_service.bm25f import fields_term
 from search_service.cache import LRUCache
 from search_service.highlight import match_spans, snippet
+from search_service.keyterms import key_terms
 from search_service.query import Filters, ParsedQuery
 from search_service.timelimit import search_within
 from search_service.vectorscore import VectorScorer
@@ -221,9 +222,8 @@ def similar_query(searcher, text: str) -> Q.Query:
     (Whoosh's ``more_like``, over several fields), as one OR."""
     clauses = []
     for field, count in SIMILAR["fields"].items():
-        key_terms = searcher.key_terms_from_text(field, text, numterms=count,
-                                                 model=classify.Bo1Model, normalize=False)
-        clauses += [Q.Term(field, word, boost=weight) for word, weight in key_terms]
+        clauses += [Q.Term(field, word, boost=weight)
+                    for word, weight in key_terms(searcher, field, text, count)]
     return Q.Or(clauses)
 
 
