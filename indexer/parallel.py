@@ -37,8 +37,10 @@ def run_batches(batches: Iterable[Batch], known_path: str | None = None, workers
         with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                  initializer=_die_with_parent,
                                  initargs=(os.getpid(),)) as pool:
+            # one batch ahead per worker: the writer, not analysis, sets the pace, and each
+            # analysed batch waiting for it holds ~30 MB of postings in the writer
             yield from _ordered(batches, lambda b: pool.submit(process_batch, b, known_path),
-                                window=2 * workers)
+                                window=workers + 1)
     else:
         for batch in batches:
             yield process_batch(batch, known_path)
