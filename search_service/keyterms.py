@@ -1,12 +1,16 @@
-"""The key terms of a text, as Whoosh's Bo1 expander picks them, with one look-up per term.
+"""The key terms of a document for "more like this": frequent in it, rare in the index.
 
-"More like this" takes the terms of a document that are frequent in it and rare in the
-index. Whoosh's ``key_terms_from_text`` asks the reader twice for each distinct term of the
-text (``in``, then ``frequency``), each a hash look-up in every segment's term table: on
-the 49k-document index that was two thirds of a "more like this" request. Here each term's
-info is read once per segment and gives the term's total weight, and the terms that cannot
-reach the best ``count`` are not looked up at all. The terms and scores are Whoosh's:
-``classify.Bo1Model`` with ``normalize=False`` (tests/test_keyterms.py compares the two).
+Each distinct term of the text on a field is scored TF-IDF, its weight in the text times
+``ln(N / df)``, among the terms of at most ``max_df_share`` of the documents: a term that
+most documents hold (on official texts, "quyết định", "ban hành", "căn cứ") says what form a
+document has, not what it is about. docs/relevance.md has the measurements behind the
+choice (against Whoosh's Bo1 and KL expanders, which the service used before).
+
+Whoosh's own ``key_terms_from_text`` asks the reader twice for each distinct term (``in``,
+then ``frequency``), each a hash look-up in every segment's term table: on the
+49k-document index two thirds of a "more like this" request. Here a term's info is read
+once per segment, and the terms whose score cannot reach the best ``count`` (bounded by
+their weight in the text, as ``df`` is at least 1) are not looked up at all.
 """
 
 from __future__ import annotations
@@ -17,59 +21,49 @@ from math import log
 from whoosh.reading import TermNotFound
 
 
-def key_terms(searcher, field: str, text: str, count: int) -> list[tuple[str, float]]:
-    """The ``count`` best terms of ``text`` on ``field`` and their weights (best is 1.0)."""
+def key_terms(searcher, field: str, text: str, count: int,
+              max_df_share: float = 1.0) -> list[tuple[str, float]]:
+    """The ``count`` best terms of ``text`` on ``field`` and their weights (the best 1.0),
+    among the terms of at most ``max_df_share`` of the documents (and at least 2)."""
     fieldobj = searcher.schema[field]
     in_text: dict[bytes, float] = {}
     for btext, _, weight, _ in fieldobj.index(text):
         in_text[btext] = in_text.get(btext, 0.0) + weight
-    if not in_text:
-        return []
     reader = searcher.reader()
     documents = reader.doc_count_all()
+    if not in_text or not documents:
+        return []
+    max_df = max(max_df_share * documents, 2)
     leaves = [leaf for leaf, _ in reader.leaf_readers()]
-    # Most terms of a text occur once in it. A term's score can be bounded before its look-up
-    # (from the least and the greatest weight it can have in the index), so once a text's
-    # ``count``-th best score beats the bound of every term left, they need no look-up.
-    rarest = fieldobj.format.field_boost / documents
-    commonest = max(reader.field_length(field) / documents, rarest)
+    rarest = log(documents)  # the idf of a term of one document: no term scores more
     scored: list[tuple[float, str]] = []
     floor: list[float] = []  # the ``count`` best scores so far (a min-heap)
     for btext, weight in sorted(in_text.items(), key=lambda kv: -kv[1]):
-        if len(floor) == count and \
-                max(_bo1(weight, rarest), _bo1(weight, commonest)) < floor[0]:
+        if len(floor) == count and weight * rarest < floor[0]:
             break  # weights only fall from here, and the bound with them
-        in_index = _collection_weight(leaves, field, btext)
-        if in_index is None:
+        df = _doc_frequency(leaves, field, btext)
+        if not df or df > max_df:
             continue
-        score = _bo1(weight, in_index / documents)
+        score = weight * log(documents / df)
         scored.append((score, fieldobj.from_bytes(btext)))
         if len(floor) < count:
             heapq.heappush(floor, score)
         elif score > floor[0]:
             heapq.heapreplace(floor, score)
-    if not scored:
-        return []
     scored.sort(key=lambda x: (-x[0], x[1]))
+    scored = scored[:count]
+    if not scored or scored[0][0] <= 0:
+        return []
     best = scored[0][0]
-    return [(word, score / best) for score, word in scored[:count]]
+    return [(word, score / best) for score, word in scored if score > 0]
 
 
-def _bo1(weight: float, f: float) -> float:
-    """Whoosh's ``Bo1Model.score``: ``f`` is the term's weight in the index per document.
-    Falls as ``f`` grows up to ``weight``, then rises: its largest value over an interval
-    of ``f`` is at one of the ends."""
-    return weight * log((1.0 + f) / f, 2) + log(1.0 + f, 2)
-
-
-def _collection_weight(leaves, field: str, btext: bytes) -> float | None:
-    """The term's total weight in the index (deleted documents too, as Whoosh counts it);
-    None when no segment has it."""
-    total, found = 0.0, False
+def _doc_frequency(leaves, field: str, btext: bytes) -> int:
+    """Documents holding the term in any segment (deleted ones too, as Whoosh counts)."""
+    total = 0
     for leaf in leaves:
         try:
-            total += leaf._terms.term_info(field, btext).weight()
+            total += leaf._terms.term_info(field, btext).doc_frequency()
         except TermNotFound:
             continue
-        found = True
-    return total if found else None
+    return total

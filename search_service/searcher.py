@@ -69,11 +69,11 @@ WEIGHTS = {
 _KINDS = {"words": "", "syl": "_syl", "fold": "_fold", "bi": "_bi"}
 HIT_FIELDS = ("id", "title", "url", "doc_number", "doc_type", "issuer", "date", "category")
 DOCUMENT_FIELDS = (*HIT_FIELDS, "summary", "author", "signer", "related", "cites", "text")
-# "More like this": the key terms (Whoosh's Bo1 model) of the title and the first ``chars``
-# characters of the text, per field (field → how many), searched as one OR: pyvi's words
-# and syllable pairs (bench/similar_eval.py measures them; docs/relevance.md says what
-# else was tried, and why not more terms)
-SIMILAR = {"fields": {"body": 12, "body_bi": 12}, "chars": 4000}
+# "More like this": the key terms (TF-IDF, search_service.keyterms) of the title and the
+# first ``chars`` characters of the text, per field (field → how many), among the terms of
+# at most ``max_df_share`` of the documents, searched as one OR: pyvi's words and syllable
+# pairs (bench/similar_eval.py measures them; docs/relevance.md says what else was tried)
+SIMILAR = {"fields": {"body": 30, "body_bi": 30}, "chars": 4000, "max_df_share": 0.1}
 
 
 FACET_FIELDS = {**FACETS, "year": "year"}
@@ -218,12 +218,12 @@ def build_query(parsed: ParsedQuery) -> Q.Query | None:
 
 
 def similar_query(searcher, text: str) -> Q.Query:
-    """The key terms of ``text`` on each field of ``SIMILAR``, each boosted by its weight
-    (Whoosh's ``more_like``, over several fields), as one OR."""
+    """The key terms of ``text`` on each field of ``SIMILAR``, each boosted by its weight,
+    as one OR."""
     clauses = []
     for field, count in SIMILAR["fields"].items():
-        clauses += [Q.Term(field, word, boost=weight)
-                    for word, weight in key_terms(searcher, field, text, count)]
+        clauses += [Q.Term(field, word, boost=weight) for word, weight
+                    in key_terms(searcher, field, text, count, SIMILAR["max_df_share"])]
     return Q.Or(clauses)
 
 
