@@ -1,4 +1,4 @@
-"""Cut the sources of a run into batches of about 100 documents, named by path.
+"""Cut the sources of a run into batches of about 100 documents (1 MB at most), named by path.
 
 Analysis runs in worker processes, local or on a Dask cluster. A batch names
 where its documents are on disk (a file, or a byte range of a JSON Lines
@@ -21,6 +21,10 @@ from indexer.readers.records import EMPTY_RECORDS, read_records_range
 from indexer.record import ReadError, Record
 
 BATCH_SIZE = 100
+# and at most this many bytes of source: a batch is held whole twice over (analysed in a
+# worker, then waiting for the writer), and 100 encyclopaedia pages (20 KB each on average)
+# or legal texts (29 KB) weigh six to eight times 100 news articles (3.6 KB)
+BATCH_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -54,18 +58,19 @@ class Plan:
 
 
 def plan(sources: Iterable[str | Path], spool: Path, size: int = BATCH_SIZE,
-         skip: Callable[[str], bool] | None = None) -> Plan:
-    """Walk ``sources`` and cut them into batches (spooling ``.jsonl.gz`` into ``spool``),
-    leaving out the files for which ``skip(absolute path)`` is true."""
+         skip: Callable[[str], bool] | None = None, max_bytes: int = BATCH_BYTES) -> Plan:
+    """Walk ``sources`` and cut them into batches of at most ``size`` documents and, unless
+    one document is larger, ``max_bytes`` (spooling ``.jsonl.gz`` into ``spool``), leaving
+    out the files for which ``skip(absolute path)`` is true."""
     result = Plan([], [], [], [])
     pending: list[Part] = []
-    count = 0
+    count = nbytes = 0
 
     def flush() -> None:
-        nonlocal pending, count
+        nonlocal pending, count, nbytes
         if pending:
             result.batches.append(Batch(len(result.batches), tuple(pending), count))
-            pending, count = [], 0
+            pending, count, nbytes = [], 0, 0
 
     for item in iter_files(sources):
         if isinstance(item, ReadError):
@@ -79,7 +84,8 @@ def plan(sources: Iterable[str | Path], spool: Path, size: int = BATCH_SIZE,
         suffix = suffix_of(item)
         if suffix in (".jsonl", ".jsonl.gz"):
             try:
-                parts = list(_line_ranges(item, suffix == ".jsonl.gz", spool, size))
+                parts = list(_line_ranges(item, suffix == ".jsonl.gz", spool, size,
+                                          max_bytes))
             except (OSError, EOFError, zlib.error):
                 # Unreadable as a whole: its reader reports why when the batch runs.
                 parts = [(Part(path, path), 1)]
@@ -89,15 +95,25 @@ def plan(sources: Iterable[str | Path], spool: Path, size: int = BATCH_SIZE,
         else:
             parts = [(Part(path, path), 1)]
         for part, n in parts:
-            if count + n > size:
+            weight = part.end - part.start if part.end >= 0 else _file_size(part.path)
+            if count + n > size or nbytes + weight > max_bytes:
                 flush()
             pending.append(part)
             count += n
+            nbytes += weight
     flush()
     return result
 
 
-def _line_ranges(path: Path, gz: bool, spool: Path, size: int) -> Iterator[tuple[Part, int]]:
+def _file_size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0  # its reader reports why when the batch runs
+
+
+def _line_ranges(path: Path, gz: bool, spool: Path, size: int,
+                 max_bytes: int) -> Iterator[tuple[Part, int]]:
     source = str(path.resolve())
     if gz:
         spool.mkdir(parents=True, exist_ok=True)
@@ -112,12 +128,13 @@ def _line_ranges(path: Path, gz: bool, spool: Path, size: int) -> Iterator[tuple
         first = lineno = 1
         lines = 0
         for raw in stream:
+            # cut before the line that would make the part too many documents or bytes
+            if lines and (lines == size or offset + len(raw) - start > max_bytes):
+                yield Part(target, source, start, offset, first), lines
+                start, first, lines = offset, lineno, 0
             offset += len(raw)
             if raw.strip():
                 lines += 1
-            if lines == size:
-                yield Part(target, source, start, offset, first), lines
-                start, first, lines = offset, lineno + 1, 0
             lineno += 1
         if offset > start:
             yield Part(target, source, start, offset, first), lines
