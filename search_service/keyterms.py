@@ -8,17 +8,16 @@ choice (against Whoosh's Bo1 and KL expanders, which the service used before).
 
 Whoosh's own ``key_terms_from_text`` asks the reader twice for each distinct term (``in``,
 then ``frequency``), each a hash look-up in every segment's term table: on the
-49k-document index two thirds of a "more like this" request. Here a term's info is read
-once per segment, and the terms whose score cannot reach the best ``count`` (bounded by
-their weight in the text, as ``df`` is at least 1) are not looked up at all.
+49k-document index two thirds of a "more like this" request. Here a term costs one
+look-up of its document frequency per segment, and the terms whose score cannot reach the
+best ``count`` (bounded by their weight in the text, as ``df`` is at least 1) are not
+looked up at all.
 """
 
 from __future__ import annotations
 
 import heapq
 from math import log
-
-from whoosh.reading import TermNotFound
 
 
 def key_terms(searcher, field: str, text: str, count: int,
@@ -34,14 +33,13 @@ def key_terms(searcher, field: str, text: str, count: int,
     if not in_text or not documents:
         return []
     max_df = max(max_df_share * documents, 2)
-    leaves = [leaf for leaf, _ in reader.leaf_readers()]
     rarest = log(documents)  # the idf of a term of one document: no term scores more
     scored: list[tuple[float, str]] = []
     floor: list[float] = []  # the ``count`` best scores so far (a min-heap)
     for btext, weight in sorted(in_text.items(), key=lambda kv: -kv[1]):
         if len(floor) == count and weight * rarest < floor[0]:
             break  # weights only fall from here, and the bound with them
-        df = _doc_frequency(leaves, field, btext)
+        df = reader.doc_frequency(field, btext)  # deleted documents too, as Whoosh counts
         if not df or df > max_df:
             continue
         score = weight * log(documents / df)
@@ -57,13 +55,3 @@ def key_terms(searcher, field: str, text: str, count: int,
     best = scored[0][0]
     return [(word, score / best) for score, word in scored if score > 0]
 
-
-def _doc_frequency(leaves, field: str, btext: bytes) -> int:
-    """Documents holding the term in any segment (deleted ones too, as Whoosh counts)."""
-    total = 0
-    for leaf in leaves:
-        try:
-            total += leaf._terms.term_info(field, btext).doc_frequency()
-        except TermNotFound:
-            continue
-    return total

@@ -27,19 +27,21 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.reading import TermNotFound
 from whoosh.system import unpack_int
 
+from indexer.integrity import IndexDamaged
+
 Postings = tuple[np.ndarray, np.ndarray]  # docnums (int32, ascending), weights (float32)
 
 
-class PostingsDamaged(Exception):
-    """A posting list does not have Whoosh's block layout."""
+class PostingsDamaged(IndexDamaged):
+    """A posting list does not have Whoosh's block layout (the service answers 503, as
+    for any damaged file of the live generation)."""
 
 
 def read_postings(leaf, field: str, text: bytes) -> Postings | None:
     """Docnums (of this segment) and weights of ``field:text`` in one segment reader, deleted
     documents included; ``None`` when the segment does not have the term."""
-    terms = leaf._terms
     try:
-        info = terms.term_info(field, text)
+        info = leaf.term_info(field, text)
     except TermNotFound:
         return None
     if info.is_inlined():
@@ -48,7 +50,7 @@ def read_postings(leaf, field: str, text: bytes) -> Postings | None:
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct.unpack's tuple
         length = length[0]
-    return decode(terms._postfile.get(offset, length))
+    return decode(leaf._terms._postfile.get(offset, length))
 
 
 def decode(buf: bytes) -> Postings:

@@ -16,6 +16,7 @@ import pytest
 import whoosh.index
 from whoosh.fields import ID, TEXT, Schema
 
+from indexer.integrity import IndexDamaged
 from search_service.postingsread import PostingsDamaged, decode, read_postings
 from tests.conftest import ROOT
 
@@ -92,4 +93,7 @@ def test_a_cut_list_is_reported_not_misread(corpus_index):
             decode(b"XXXX" + buf[4:])
         with pytest.raises(PostingsDamaged):
             decode(buf[:len(buf) // 2])
+        # the service's handler of damaged generations answers it (503, not 500)
+        with pytest.raises(IndexDamaged):
+            decode(buf[:-3])
     ix.close()
